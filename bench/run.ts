@@ -1,0 +1,18 @@
+import type { Benchmark } from './harness';
+import { validateBenchmark } from './validate.bench';
+
+/** Every benchmark, in order. `npm run bench -- NAME` runs those whose name contains NAME. */
+const BENCHMARKS: Benchmark[] = [validateBenchmark];
+
+async function main(): Promise<void> {
+  const filter = process.argv[2];
+  for (const bench of BENCHMARKS) {
+    if (filter && !bench.name.includes(filter)) continue;
+    await bench.run();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,135 @@
+import * as fs from 'node:fs';
+import { BUILTIN_MAPPINGS_DIR, eventClassForUid, mappingClassUids, resolveCustomSources, resolveMappingPath } from '../model';
+import { AWS_LOG_SOURCES, CUSTOM_SOURCE_EVENT_CLASSES } from '../schema/securitylake';
+import type { RuleContext } from './context';
+
+/** Rollup topology, custom-source mapping files and subscriber sources. */
+export function checkSecurityLake(ctx: RuleContext): void {
+  const lake = ctx.config.securityLake;
+  const lakeRegions = new Set(lake.regions);
+  const rollupRegions = new Set(lake.rollupRegions.map((r) => r.region));
+  const contributorOf = new Map<string, string>();
+
+  lake.rollupRegions.forEach((rollup, index) => {
+    const base = ['rollupRegions', index];
+    if (ctx.checkEnabledRegion('securityLake', [...base, 'region'], rollup.region) && !lakeRegions.has(rollup.region)) {
+      ctx.report('securityLake', [...base, 'region'], {
+        rule: 'securitylake.rollup-region', found: `rollup Region ${rollup.region} without a data lake`, expected: 'a Region listed in regions',
+        hint: `add ${rollup.region} to securitylake.yaml regions`,
+      });
+    }
+    rollup.contributingRegions.forEach((region, i) => {
+      const fieldPath = [...base, 'contributingRegions', i];
+      if (region === rollup.region) {
+        ctx.report('securityLake', fieldPath, {
+          rule: 'securitylake.rollup-self', found: `${region} contributing to itself`, expected: 'contributing Regions other than the rollup Region',
+          hint: `remove ${region} from its own contributingRegions`,
+        });
+        return;
+      }
+      if (rollupRegions.has(region)) {
+        ctx.report('securityLake', fieldPath, {
+          rule: 'securitylake.rollup-loop', found: `${region}, which is itself a rollup Region`, expected: 'a contributing Region that is not a rollup Region',
+          hint: 'a rollup Region cannot replicate onward; make one of them the single rollup Region for both',
+        });
+      }
+      const previous = contributorOf.get(region);
+      if (previous && previous !== rollup.region) {
+        ctx.report('securityLake', fieldPath, {
+          rule: 'securitylake.rollup-twice', found: `${region} already contributing to ${previous}`, expected: 'each contributing Region replicating to one rollup Region',
+          hint: `remove ${region} from one of the rollup entries`,
+        });
+      }
+      contributorOf.set(region, rollup.region);
+      if (ctx.checkEnabledRegion('securityLake', fieldPath, region) && !lakeRegions.has(region)) {
+        ctx.report('securityLake', fieldPath, {
+          rule: 'securitylake.contributing-region', found: `contributing Region ${region} without a data lake`, expected: 'a Region listed in regions',
+          hint: `add ${region} to securitylake.yaml regions`,
+        });
+      }
+    });
+  });
+
+  lake.customSources.forEach((source, index) => {
+    const fieldPath = ['customSources', index, 'mapping'];
+    const file = resolveMappingPath(ctx.config.dir, source.mapping);
+    if (!fs.existsSync(file)) {
+      const builtins = fs.existsSync(BUILTIN_MAPPINGS_DIR) ? fs.readdirSync(BUILTIN_MAPPINGS_DIR).filter((f) => f.endsWith('.json')).map((f) => `builtin:${f.slice(0, -5)}`) : [];
+      ctx.report('securityLake', fieldPath, {
+        rule: 'securitylake.mapping-missing', found: `no file at ${source.mapping}`, expected: 'a mapping file relative to the configuration directory, or builtin:<name>',
+        hint: `create the mapping file or correct the path; shipped mappings: ${builtins.join(', ')}`,
+      });
+      return;
+    }
+    let mapping: unknown;
+    try {
+      mapping = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (error) {
+      ctx.report('securityLake', fieldPath, {
+        rule: 'securitylake.mapping-json', found: `${source.mapping} is not valid JSON (${(error as Error).message})`, expected: 'a JSON mapping file',
+        hint: 'fix the JSON syntax; `rampart mapping check FILE` shows the details',
+      });
+      return;
+    }
+    const events = (mapping as { custom_source_events?: { ocsf_mapping?: unknown } } | null)?.custom_source_events;
+    if (!events || typeof events.ocsf_mapping !== 'object' || events.ocsf_mapping === null) {
+      ctx.report('securityLake', fieldPath, {
+        rule: 'securitylake.mapping-shape', found: `${source.mapping} without custom_source_events.ocsf_mapping`, expected: 'a mapping in the transformation-library format',
+        hint: 'start from one of the files in ocsf/mappings',
+      });
+      return;
+    }
+    const uids = mappingClassUids(mapping);
+    uids.forEach((uid) => {
+      if (!eventClassForUid(uid)) {
+        ctx.report('securityLake', fieldPath, {
+          rule: 'securitylake.mapping-class', found: `${source.mapping} maps to OCSF class ${uid}`, expected: 'OCSF classes Security Lake accepts for custom sources',
+          hint: 'map these events to a supported class or drop them from the mapping',
+        });
+      }
+    });
+    if (source.eventClass && !uids.includes(CUSTOM_SOURCE_EVENT_CLASSES[source.eventClass].uid)) {
+      ctx.report('securityLake', ['customSources', index, 'eventClass'], {
+        rule: 'securitylake.mapping-class', found: `${source.eventClass}, which ${source.mapping} never produces (it maps to ${uids.join(', ') || 'no class'})`,
+        expected: 'a class the mapping produces', hint: 'correct eventClass, or omit it to get one source per class of the mapping',
+      });
+    }
+    ctx.mappings[source.name] = mapping;
+  });
+
+  // Names as registered: a multi-class mapping adds a class code, and Security Lake's 20-character limit still holds.
+  const resolved = resolveCustomSources({ dir: ctx.config.dir, securityLake: lake, mappings: ctx.mappings });
+  const seenNames = new Map<string, string>();
+  for (const source of resolved) {
+    const fieldPath = ['customSources', source.configIndex, 'name'];
+    if (source.sourceName.length > 20) {
+      ctx.report('securityLake', fieldPath, {
+        rule: 'securitylake.custom-source-name', found: `"${source.sourceName}" (${source.sourceName.length} characters) for ${source.eventClass}`,
+        expected: 'at most 20 characters per registered source name', hint: `shorten "${source.configName}" to ${20 - (source.sourceName.length - source.configName.length)} characters`,
+      });
+    }
+    const other = seenNames.get(source.sourceName);
+    if (other !== undefined && other !== source.configName) {
+      ctx.report('securityLake', fieldPath, {
+        rule: 'unique', found: `registered source name "${source.sourceName}" also produced by "${other}"`, expected: 'unique source names', hint: 'rename one of the custom sources',
+      });
+    }
+    seenNames.set(source.sourceName, source.configName);
+  }
+
+  const knownSources = new Set<string>([
+    ...lake.awsSources.map((s) => s.source),
+    ...lake.customSources.map((s) => s.name),
+    ...resolved.map((s) => s.sourceName),
+  ]);
+  lake.subscribers.forEach((subscriber, index) => {
+    subscriber.sources.forEach((source, i) => {
+      if (knownSources.has(source)) return;
+      const native = (AWS_LOG_SOURCES as readonly string[]).includes(source);
+      ctx.report('securityLake', ['subscribers', index, 'sources', i], {
+        rule: 'securitylake.subscriber-source', found: `source "${source}"`, expected: `a configured source: ${[...knownSources].join(', ')}`,
+        hint: native ? `enable ${source} under awsSources first` : 'name a configured AWS source or custom source',
+      });
+    });
+  });
+}
