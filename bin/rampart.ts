@@ -8,6 +8,8 @@ program
   .description('Config-driven multi-account AWS security governance: build the landing zone, keep it true, prove it.')
   .showHelpAfterError('(run rampart --help for usage)')
   .configureHelp({ sortSubcommands: false })
+  // Usage errors exit 2 ("could not run"), keeping 1 for an invalid configuration.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .addHelpText('after', `
 Exit codes: 0 success or valid, 1 invalid configuration or findings, 2 could not run.
 

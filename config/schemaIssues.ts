@@ -5,6 +5,8 @@ import { formatFieldPath, type FieldPath, type SourceMap } from './source';
 /** Turns zod issues into located, readable configuration issues. */
 export function schemaIssues(schema: z.ZodType, data: unknown, error: z.ZodError, sourceMap: SourceMap): ConfigIssue[] {
   const out: ConfigIssue[] = [];
+  // Required fields whose misspelling is already reported as an unknown key with "did you mean".
+  const misspelled = new Set<string>();
   for (const issue of error.issues) {
     const fieldPath = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     const found = valueAt(data, fieldPath);
@@ -13,6 +15,7 @@ export function schemaIssues(schema: z.ZodType, data: unknown, error: z.ZodError
       for (const key of issue.keys) {
         const keyPath = [...fieldPath, key];
         const suggestion = closest(key, known);
+        if (suggestion) misspelled.add(formatFieldPath([...fieldPath, suggestion]));
         out.push({
           ...sourceMap.locate(keyPath, true),
           field: formatFieldPath(keyPath),
@@ -27,7 +30,7 @@ export function schemaIssues(schema: z.ZodType, data: unknown, error: z.ZodError
     }
     const base = { ...sourceMap.locate(fieldPath), field: formatFieldPath(fieldPath), severity: 'error' as const };
     if (found === undefined && fieldPath.length > 0) {
-      const expected = issue.code === 'invalid_value' ? `one of: ${issue.values.map(String).join(', ')}` : issue.code === 'invalid_type' ? `a ${issue.expected}` : issue.message;
+      const expected = issue.code === 'invalid_value' ? oneOf(issue.values.map(String)) : issue.code === 'invalid_type' ? `a ${issue.expected}` : issue.message;
       out.push({ ...base, rule: 'schema.missing', found: 'nothing', expected, hint: `add the required field "${String(fieldPath.at(-1))}"` });
       continue;
     }
@@ -44,7 +47,7 @@ export function schemaIssues(schema: z.ZodType, data: unknown, error: z.ZodError
         const allowed = issue.values.map((v) => String(v));
         const suggestion = typeof found === 'string' ? closest(found, allowed) : undefined;
         out.push({
-          ...base, rule: 'schema.enum', found: describeValue(found), expected: `one of: ${allowed.join(', ')}`,
+          ...base, rule: 'schema.enum', found: describeValue(found), expected: oneOf(allowed),
           hint: suggestion ? `did you mean "${suggestion}"?` : 'use one of the listed values',
         });
         break;
@@ -67,7 +70,14 @@ export function schemaIssues(schema: z.ZodType, data: unknown, error: z.ZodError
         out.push({ ...base, rule: `schema.${issue.code}`, found: describeValue(found), expected: issue.message, hint: 'correct the value to the expected form' });
     }
   }
-  return out;
+  return out.filter((issue) => !(issue.rule === 'schema.missing' && misspelled.has(issue.field)));
+}
+
+/** The allowed values, shortened when there are too many to read in one line. */
+function oneOf(values: readonly string[]): string {
+  const shown = 12;
+  if (values.length <= shown) return `one of: ${values.join(', ')}`;
+  return `one of ${values.length} values: ${values.slice(0, shown).join(', ')}, ... (rampart schema lists them all)`;
 }
 
 function valueAt(data: unknown, fieldPath: FieldPath): unknown {
