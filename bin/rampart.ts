@@ -2,6 +2,12 @@ import { Command } from 'commander';
 import { registerSchema } from './commands/schema';
 import { registerValidate } from './commands/validate';
 
+// A reader that stops early (`rampart validate | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  throw error;
+});
+
 const program = new Command();
 program
   .name('rampart')
