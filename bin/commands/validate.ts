@@ -31,8 +31,9 @@ export function registerValidate(program: Command): void {
 function printSummary(dir: string, result: LoadResult, errors: number, warnings: number): void {
   const warningNote = warnings ? `, ${warnings} warning(s)` : '';
   if (result.config) {
-    const org = result.config.organization;
-    console.log(`${dir}: valid — ${org.accounts.length} accounts (${org.accounts.filter((a) => a.pci).length} PCI), ${result.config.global.enabledRegions.length} Regions${warningNote}`);
+    const accounts = result.config.organization.accounts;
+    const pci = accounts.filter((a) => a.pci).length;
+    console.log(`${dir}: valid — ${accounts.length} accounts${pci ? ` (${pci} PCI)` : ''}, ${result.config.global.enabledRegions.length} Regions${warningNote}`);
     return;
   }
   console.log(`${dir}: invalid — ${errors} error(s)${warningNote}`);
