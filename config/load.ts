@@ -38,9 +38,13 @@ export function loadConfig(dir: string, options: LoadOptions = {}): LoadResult {
   const vars = loadReplacements(rootDir, issues);
   const parsed: Partial<Pick<RampartConfig, ConfigFileKey>> = {};
   const sourceMaps: Partial<Record<ConfigFileKey, SourceMap>> = {};
+  const waitingForReplacements: SkippedCheck[] = [];
   for (const [key, spec] of Object.entries(CONFIG_FILES) as [ConfigFileKey, (typeof CONFIG_FILES)[ConfigFileKey]][]) {
-    const loaded = loadYamlFile(path.join(rootDir, spec.file), { rootDir, vars });
-    issues.push(...loaded.issues);
+    const loaded = loadYamlFile(path.join(rootDir, spec.file), { rootDir, vars: vars ?? {} });
+    // With replacements.yaml broken, every {{ name }} looks unknown: consequences, not news.
+    const own = vars ? loaded.issues : loaded.issues.filter((i) => i.rule !== 'yaml.unknown-var');
+    if (own.length < loaded.issues.length) waitingForReplacements.push({ title: `${spec.file} itself, which uses {{ }} values`, waitsFor: ['replacements.yaml'] });
+    issues.push(...own);
     sourceMaps[key] = loaded.sourceMap;
     if (loaded.issues.some((i) => i.severity === 'error')) continue;
     const result = (spec.schema as z.ZodType).safeParse(loaded.value ?? {});
@@ -61,20 +65,21 @@ export function loadConfig(dir: string, options: LoadOptions = {}): LoadResult {
   return {
     config: complete && !hasErrors ? { ...(draft as Omit<RampartConfig, 'scpDocuments' | 'mappings'>), scpDocuments: crossFile.scpDocuments, mappings: crossFile.mappings } : undefined,
     issues: sortIssues(issues),
-    skippedChecks: crossFile.skipped,
+    skippedChecks: [...waitingForReplacements, ...crossFile.skipped],
   };
 }
 
-function loadReplacements(rootDir: string, issues: ConfigIssue[]): Record<string, string | number | boolean> {
+/** The `{{ name }}` values; undefined when replacements.yaml exists but has errors. */
+function loadReplacements(rootDir: string, issues: ConfigIssue[]): Record<string, string | number | boolean> | undefined {
   const file = path.join(rootDir, 'replacements.yaml');
   if (!fs.existsSync(file)) return {};
   const loaded = loadYamlFile(file, { rootDir });
   issues.push(...loaded.issues);
-  if (loaded.issues.length > 0) return {};
+  if (loaded.issues.length > 0) return undefined;
   const result = replacementsSchema.safeParse(loaded.value);
   if (!result.success) {
     issues.push(...schemaIssues(replacementsSchema, loaded.value, result.error, loaded.sourceMap));
-    return {};
+    return undefined;
   }
   return result.data.vars;
 }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { ConfigIssue } from './errors';
+import { closest } from './suggest';
 
 /** Where a value (or the key that introduces it) was written. */
 export interface SourceLocation {
@@ -115,8 +116,12 @@ function loadInto(
     return { file, line: pos.line, col: pos.col };
   };
 
+  // After one syntax error the parser's recovery often reports more on the same line; the first says it.
+  const reportedLines = new Set<number>();
   for (const error of doc.errors) {
     const loc = at(error.pos[0]);
+    if (reportedLines.has(loc.line)) continue;
+    reportedLines.add(loc.line);
     issues.push({
       ...loc, field: '', rule: 'yaml.syntax', severity: 'error',
       found: firstLine(error.message),
@@ -195,11 +200,12 @@ function loadInto(
 
 function unknownVar(loc: SourceLocation, fieldPath: FieldPath, name: string, vars: Readonly<Record<string, unknown>>): ConfigIssue {
   const known = Object.keys(vars);
+  const suggestion = closest(name, known);
   return {
     ...loc, field: formatFieldPath(fieldPath), rule: 'yaml.unknown-var', severity: 'error',
     found: `{{ ${name} }}`,
     expected: known.length ? `one of the replacements defined in replacements.yaml: ${known.join(', ')}` : 'a replacement defined in replacements.yaml',
-    hint: `add "${name}" under vars: in replacements.yaml or correct the name`,
+    hint: suggestion ? `did you mean "${suggestion}"?` : `add "${name}" under vars: in replacements.yaml or correct the name`,
   };
 }
 

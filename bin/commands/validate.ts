@@ -39,7 +39,7 @@ function printSummary(dir: string, result: LoadResult, errors: number, warnings:
   console.log(`${dir}: invalid — ${errors} error(s)${warningNote}`);
   const byFiles = new Map<string, string[]>();
   for (const skipped of result.skippedChecks) {
-    const files = skipped.waitsFor.join(' and ');
+    const files = skipped.waitsFor.length > 1 ? `${skipped.waitsFor.slice(0, -1).join(', ')} and ${skipped.waitsFor.at(-1)}` : skipped.waitsFor[0];
     byFiles.set(files, [...(byFiles.get(files) ?? []), skipped.title]);
   }
   if (byFiles.size === 0) return;

@@ -1,6 +1,6 @@
 import type { ConfigIssue } from '../errors';
 import { CONFIG_FILES, flattenOus, type ConfigFileKey, type FlatOu, type PolicyDocument, type RampartConfig } from '../model';
-import { closest } from '../schemaIssues';
+import { closest } from '../suggest';
 import { formatFieldPath, type FieldPath } from '../source';
 
 /** The files that passed their schema (any may be missing), with the directory and positions. */
