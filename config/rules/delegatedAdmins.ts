@@ -5,7 +5,7 @@ import type { CrossFileRule, RuleContext } from './context';
 export const delegatedAdminRules: CrossFileRule[] = [
   {
     title: 'Security Hub and Config administrators outside the management account',
-    needs: ['global', 'organization', 'security'],
+    needs: ['organization', 'security'],
     check(ctx) {
       const security = ctx.file('security');
       checkNotManagement(ctx, 'security', ['securityHub', 'delegatedAdmin'], security.securityHub.delegatedAdmin, 'Security Hub');
@@ -14,7 +14,7 @@ export const delegatedAdminRules: CrossFileRule[] = [
   },
   {
     title: 'the Security Lake administrator outside the management account',
-    needs: ['global', 'organization', 'securityLake'],
+    needs: ['organization', 'securityLake'],
     check(ctx) {
       checkNotManagement(ctx, 'securityLake', ['delegatedAdmin'], ctx.file('securityLake').delegatedAdmin, 'Security Lake');
     },
@@ -22,8 +22,8 @@ export const delegatedAdminRules: CrossFileRule[] = [
 ];
 
 function checkNotManagement(ctx: RuleContext, file: ConfigFileKey, fieldPath: string[], account: string, service: string): void {
-  if (account !== ctx.file('global').managementAccount) return;
-  const { securityTooling, logArchive } = ctx.file('organization').mandatoryAccounts;
+  const { management, securityTooling, logArchive } = ctx.file('organization').mandatoryAccounts;
+  if (account !== management) return;
   ctx.report(file, fieldPath, {
     rule: 'delegated-admin.management', found: `the management account "${account}"`, expected: `a member account administering ${service}`,
     hint: `use ${securityTooling} (security tooling) or ${logArchive} (log archive); AWS advises against administering from the management account`,

@@ -1,25 +1,24 @@
 import type { CrossFileRule } from './context';
 
-/** Every account, OU and Region a file refers to exists: one rule per referring file. */
+/**
+ * Every account, OU and Region a file refers to exists. Account and OU references wait only for
+ * organization.yaml, Region references only for global.yaml, so each runs as early as it can.
+ */
 export const referenceRules: CrossFileRule[] = [
   {
-    title: 'the home Region and management account named in global.yaml',
-    needs: ['global', 'organization'],
+    title: 'the home Region in global.yaml',
+    needs: ['global'],
     check(ctx) {
-      const global = ctx.file('global');
-      ctx.checkEnabledRegion('global', ['homeRegion'], global.homeRegion);
-      ctx.checkAccount('global', ['managementAccount'], global.managementAccount);
+      ctx.checkEnabledRegion('global', ['homeRegion'], ctx.file('global').homeRegion);
     },
   },
   {
-    title: 'mandatory accounts, account OUs and SCP targets in organization.yaml',
+    title: 'the management account named in global.yaml, at the organization root',
     needs: ['global', 'organization'],
     check(ctx) {
       const global = ctx.file('global');
       const organization = ctx.file('organization');
-      for (const [role, name] of Object.entries(organization.mandatoryAccounts)) {
-        ctx.checkAccount('organization', ['mandatoryAccounts', role], name);
-      }
+      ctx.checkAccount('global', ['managementAccount'], global.managementAccount);
       if (organization.mandatoryAccounts.management !== global.managementAccount) {
         ctx.report('organization', ['mandatoryAccounts', 'management'], {
           rule: 'ref.management', found: `"${organization.mandatoryAccounts.management}"`,
@@ -27,9 +26,7 @@ export const referenceRules: CrossFileRule[] = [
           hint: 'name the same account in both files',
         });
       }
-
       organization.accounts.forEach((account, index) => {
-        ctx.checkOu('organization', ['accounts', index, 'ou'], account.ou);
         const isManagement = account.name === global.managementAccount;
         if (isManagement && account.ou !== 'Root') {
           ctx.report('organization', ['accounts', index, 'ou'], {
@@ -44,7 +41,17 @@ export const referenceRules: CrossFileRule[] = [
           });
         }
       });
-
+    },
+  },
+  {
+    title: 'mandatory accounts, account OUs and SCP targets in organization.yaml',
+    needs: ['organization'],
+    check(ctx) {
+      const organization = ctx.file('organization');
+      for (const [role, name] of Object.entries(organization.mandatoryAccounts)) {
+        ctx.checkAccount('organization', ['mandatoryAccounts', role], name);
+      }
+      organization.accounts.forEach((account, index) => ctx.checkOu('organization', ['accounts', index, 'ou'], account.ou));
       organization.serviceControlPolicies.forEach((scp, index) => {
         scp.targets.organizationalUnits.forEach((ou, i) => ctx.checkOu('organization', ['serviceControlPolicies', index, 'targets', 'organizationalUnits', i], ou));
         scp.targets.accounts.forEach((account, i) => ctx.checkAccount('organization', ['serviceControlPolicies', index, 'targets', 'accounts', i], account));
@@ -53,19 +60,15 @@ export const referenceRules: CrossFileRule[] = [
     },
   },
   {
-    title: 'accounts, OUs and Regions named in security.yaml',
-    needs: ['global', 'organization', 'security'],
+    title: 'accounts and OUs named in security.yaml',
+    needs: ['organization', 'security'],
     check(ctx) {
       const security = ctx.file('security');
       ctx.checkAccount('security', ['securityHub', 'delegatedAdmin'], security.securityHub.delegatedAdmin);
-      ctx.checkEnabledRegion('security', ['securityHub', 'aggregationRegion'], security.securityHub.aggregationRegion);
       security.securityHub.configurationPolicies.forEach((policy, index) => {
         policy.targets.forEach((target, i) => ctx.checkOu('security', ['securityHub', 'configurationPolicies', index, 'targets', i], target));
       });
       ctx.checkAccount('security', ['config', 'aggregator', 'account'], security.config.aggregator.account);
-      if (security.config.recorder.includeGlobalResourceTypesIn) {
-        ctx.checkEnabledRegion('security', ['config', 'recorder', 'includeGlobalResourceTypesIn'], security.config.recorder.includeGlobalResourceTypesIn);
-      }
       security.config.conformancePacks.forEach((pack, index) => {
         pack.excludedAccounts.forEach((account, i) => ctx.checkAccount('security', ['config', 'conformancePacks', index, 'excludedAccounts', i], account));
       });
@@ -75,12 +78,22 @@ export const referenceRules: CrossFileRule[] = [
     },
   },
   {
-    title: 'accounts and Regions named in securitylake.yaml',
-    needs: ['global', 'organization', 'securityLake'],
+    title: 'Regions named in security.yaml',
+    needs: ['global', 'security'],
+    check(ctx) {
+      const security = ctx.file('security');
+      ctx.checkEnabledRegion('security', ['securityHub', 'aggregationRegion'], security.securityHub.aggregationRegion);
+      if (security.config.recorder.includeGlobalResourceTypesIn) {
+        ctx.checkEnabledRegion('security', ['config', 'recorder', 'includeGlobalResourceTypesIn'], security.config.recorder.includeGlobalResourceTypesIn);
+      }
+    },
+  },
+  {
+    title: 'accounts named in securitylake.yaml',
+    needs: ['organization', 'securityLake'],
     check(ctx) {
       const securityLake = ctx.file('securityLake');
       ctx.checkAccount('securityLake', ['delegatedAdmin'], securityLake.delegatedAdmin);
-      securityLake.regions.forEach((region, index) => ctx.checkEnabledRegion('securityLake', ['regions', index], region));
       securityLake.awsSources.forEach((source, index) => {
         if (source.accounts !== 'all') source.accounts.forEach((account, i) => ctx.checkAccount('securityLake', ['awsSources', index, 'accounts', i], account));
       });
@@ -89,14 +102,29 @@ export const referenceRules: CrossFileRule[] = [
     },
   },
   {
-    title: 'accounts, OUs and Regions in the exception scopes of governance.yaml',
-    needs: ['global', 'organization', 'governance'],
+    title: 'Regions with a data lake in securitylake.yaml',
+    needs: ['global', 'securityLake'],
+    check(ctx) {
+      ctx.file('securityLake').regions.forEach((region, index) => ctx.checkEnabledRegion('securityLake', ['regions', index], region));
+    },
+  },
+  {
+    title: 'accounts and OUs in the exception scopes of governance.yaml',
+    needs: ['organization', 'governance'],
     check(ctx) {
       ctx.file('governance').evidence.exceptions.forEach((exception, index) => {
         const base = ['evidence', 'exceptions', index, 'scope'];
         exception.scope.accounts?.forEach((account, i) => ctx.checkAccount('governance', [...base, 'accounts', i], account));
         exception.scope.organizationalUnits?.forEach((ou, i) => ctx.checkOu('governance', [...base, 'organizationalUnits', i], ou));
-        exception.scope.regions?.forEach((region, i) => ctx.checkEnabledRegion('governance', [...base, 'regions', i], region));
+      });
+    },
+  },
+  {
+    title: 'Regions in the exception scopes of governance.yaml',
+    needs: ['global', 'governance'],
+    check(ctx) {
+      ctx.file('governance').evidence.exceptions.forEach((exception, index) => {
+        exception.scope.regions?.forEach((region, i) => ctx.checkEnabledRegion('governance', ['evidence', 'exceptions', index, 'scope', 'regions', i], region));
       });
     },
   },
