@@ -1,6 +1,7 @@
 import { formatIssue } from '../../config/errors';
 import { loadConfig } from '../../config/load';
 import { pciOuPath, resolveCustomSources } from '../../config/model';
+import { ExampleCopy } from './exampleCopy';
 
 const today = new Date('2026-12-04T00:00:00Z');
 
@@ -38,5 +39,16 @@ describe('shipped example configurations', () => {
       expect.arrayContaining(['Workloads/ProtectedB', 'Infrastructure']),
     );
     expect(Object.keys(config.scpDocuments)).toEqual(['DenyRegionsOutsideCanada', 'DenyRootUser', 'ProtectSecurityServices']);
+  });
+
+  it('cccs-medium stays out of PCI scope until an account is marked pci, and then demands a PCI OU', () => {
+    const copy = new ExampleCopy('cccs-medium');
+    try {
+      copy.replace('organization.yaml', '    id: "210000000010"\n', '    id: "210000000010"\n    pci: true\n');
+      const result = loadConfig(copy.dir, { now: today });
+      expect(result.issues.map((i) => `${i.file}:${i.line}:${i.col} ${i.rule} ${i.field}`)).toEqual(['organization.yaml:41:10 pci.no-ou accounts[5].pci']);
+    } finally {
+      copy.dispose();
+    }
   });
 });
