@@ -2,12 +2,20 @@ import { Command } from 'commander';
 import { registerSchema } from './commands/schema';
 import { registerValidate } from './commands/validate';
 
+// A reader that stops early (`rampart validate | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  throw error;
+});
+
 const program = new Command();
 program
   .name('rampart')
   .description('Config-driven multi-account AWS security governance: build the landing zone, keep it true, prove it.')
   .showHelpAfterError('(run rampart --help for usage)')
   .configureHelp({ sortSubcommands: false })
+  // Usage errors exit 2 ("could not run"), keeping 1 for an invalid configuration.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .addHelpText('after', `
 Exit codes: 0 success or valid, 1 invalid configuration or findings, 2 could not run.
 

@@ -1,10 +1,13 @@
 import type { z } from 'zod';
 import { describeValue, type ConfigIssue } from './errors';
 import { formatFieldPath, type FieldPath, type SourceMap } from './source';
+import { closest } from './suggest';
 
 /** Turns zod issues into located, readable configuration issues. */
 export function schemaIssues(schema: z.ZodType, data: unknown, error: z.ZodError, sourceMap: SourceMap): ConfigIssue[] {
   const out: ConfigIssue[] = [];
+  // Required fields whose misspelling is already reported as an unknown key with "did you mean".
+  const misspelled = new Set<string>();
   for (const issue of error.issues) {
     const fieldPath = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     const found = valueAt(data, fieldPath);
@@ -13,6 +16,7 @@ export function schemaIssues(schema: z.ZodType, data: unknown, error: z.ZodError
       for (const key of issue.keys) {
         const keyPath = [...fieldPath, key];
         const suggestion = closest(key, known);
+        if (suggestion) misspelled.add(formatFieldPath([...fieldPath, suggestion]));
         out.push({
           ...sourceMap.locate(keyPath, true),
           field: formatFieldPath(keyPath),
@@ -27,7 +31,7 @@ export function schemaIssues(schema: z.ZodType, data: unknown, error: z.ZodError
     }
     const base = { ...sourceMap.locate(fieldPath), field: formatFieldPath(fieldPath), severity: 'error' as const };
     if (found === undefined && fieldPath.length > 0) {
-      const expected = issue.code === 'invalid_value' ? `one of: ${issue.values.map(String).join(', ')}` : issue.code === 'invalid_type' ? `a ${issue.expected}` : issue.message;
+      const expected = issue.code === 'invalid_value' ? oneOf(issue.values.map(String)) : issue.code === 'invalid_type' ? `a ${issue.expected}` : issue.message;
       out.push({ ...base, rule: 'schema.missing', found: 'nothing', expected, hint: `add the required field "${String(fieldPath.at(-1))}"` });
       continue;
     }
@@ -44,7 +48,7 @@ export function schemaIssues(schema: z.ZodType, data: unknown, error: z.ZodError
         const allowed = issue.values.map((v) => String(v));
         const suggestion = typeof found === 'string' ? closest(found, allowed) : undefined;
         out.push({
-          ...base, rule: 'schema.enum', found: describeValue(found), expected: `one of: ${allowed.join(', ')}`,
+          ...base, rule: 'schema.enum', found: describeValue(found), expected: oneOf(allowed),
           hint: suggestion ? `did you mean "${suggestion}"?` : 'use one of the listed values',
         });
         break;
@@ -67,7 +71,14 @@ export function schemaIssues(schema: z.ZodType, data: unknown, error: z.ZodError
         out.push({ ...base, rule: `schema.${issue.code}`, found: describeValue(found), expected: issue.message, hint: 'correct the value to the expected form' });
     }
   }
-  return out;
+  return out.filter((issue) => !(issue.rule === 'schema.missing' && misspelled.has(issue.field)));
+}
+
+/** The allowed values, shortened when there are too many to read in one line. */
+function oneOf(values: readonly string[]): string {
+  const shown = 12;
+  if (values.length <= shown) return `one of: ${values.join(', ')}`;
+  return `one of ${values.length} values: ${values.slice(0, shown).join(', ')}, ... (rampart schema lists them all)`;
 }
 
 function valueAt(data: unknown, fieldPath: FieldPath): unknown {
@@ -121,33 +132,4 @@ function objectKeysAt(schema: z.ZodType, fieldPath: FieldPath): string[] {
   }
   const def = current ? defOf(current) : undefined;
   return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
-}
-
-/** The candidate nearest to the input by edit distance, when close enough to be a likely typo. */
-export function closest(input: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(input.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  const tolerance = Math.max(2, Math.floor(input.length / 3));
-  return bestDistance <= tolerance ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
 }

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { ConfigIssue } from './errors';
+import { closest } from './suggest';
 
 /** Where a value (or the key that introduces it) was written. */
 export interface SourceLocation {
@@ -115,15 +116,7 @@ function loadInto(
     return { file, line: pos.line, col: pos.col };
   };
 
-  for (const error of doc.errors) {
-    const loc = at(error.pos[0]);
-    issues.push({
-      ...loc, field: '', rule: 'yaml.syntax', severity: 'error',
-      found: firstLine(error.message),
-      expected: 'valid YAML',
-      hint: error.code === 'DUPLICATE_KEY' ? 'remove or rename the repeated key' : 'fix the YAML syntax at this position (indentation, quotes, colons)',
-    });
-  }
+  issues.push(...syntaxIssues(doc, at));
   if (doc.errors.length > 0) return undefined;
 
   const convert = (node: Node | null | undefined, fieldPath: FieldPath): unknown => {
@@ -195,14 +188,43 @@ function loadInto(
 
 function unknownVar(loc: SourceLocation, fieldPath: FieldPath, name: string, vars: Readonly<Record<string, unknown>>): ConfigIssue {
   const known = Object.keys(vars);
+  const suggestion = closest(name, known);
   return {
     ...loc, field: formatFieldPath(fieldPath), rule: 'yaml.unknown-var', severity: 'error',
     found: `{{ ${name} }}`,
     expected: known.length ? `one of the replacements defined in replacements.yaml: ${known.join(', ')}` : 'a replacement defined in replacements.yaml',
-    hint: `add "${name}" under vars: in replacements.yaml or correct the name`,
+    hint: suggestion ? `did you mean "${suggestion}"?` : `add "${name}" under vars: in replacements.yaml or correct the name`,
   };
 }
 
-function firstLine(message: string): string {
-  return JSON.stringify(message.split('\n')[0]);
+/** The parser's errors, one per line (its recovery tends to repeat itself), an unclosed bracket shown where it opens. */
+function syntaxIssues(doc: Document, at: (offset: number) => SourceLocation): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const reportedLines = new Set<number>();
+  for (const error of doc.errors) {
+    const noticed = at(error.pos[0]);
+    if (reportedLines.has(noticed.line)) continue;
+    const opening = UNCLOSED_FLOW.test(error.message) ? flowCollectionEndingAt(doc, error.pos[0]) : undefined;
+    const loc = opening === undefined ? noticed : at(opening);
+    reportedLines.add(noticed.line).add(loc.line);
+    const hint =
+      error.code === 'DUPLICATE_KEY' ? 'remove or rename the repeated key'
+      : opening !== undefined ? 'close the bracket opened here on the same line, or quote the value if the bracket is meant literally'
+      : 'fix the YAML syntax at this position (indentation, quotes, colons)';
+    out.push({ ...loc, field: '', rule: 'yaml.syntax', severity: 'error', found: error.message.split('\n')[0], expected: 'valid YAML', hint });
+  }
+  return out;
+}
+
+// The parser notices an unclosed [ or { only where the next line starts.
+const UNCLOSED_FLOW = /^Flow (sequence|map)\b.*end with a [\]}]$/;
+
+function flowCollectionEndingAt(doc: Document, offset: number): number | undefined {
+  let start: number | undefined;
+  visit(doc, {
+    Collection(_, node) {
+      if (node.flow && node.range && node.range[1] === offset) start = node.range[0];
+    },
+  });
+  return start;
 }

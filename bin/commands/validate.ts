@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatIssue } from '../../config/errors';
-import { loadConfig } from '../../config/load';
+import { loadConfig, type LoadResult } from '../../config/load';
 
 export const DEFAULT_CONFIG_DIR = 'config/examples/pci-org';
 
@@ -9,27 +9,40 @@ export function registerValidate(program: Command): void {
     .command('validate')
     .description('Check a configuration directory and report every problem at once, with file and line')
     .argument('[dir]', 'configuration directory', DEFAULT_CONFIG_DIR)
-    .option('--json', 'print issues as JSON')
+    .option('--json', 'print the result as JSON: { dir, valid, errors, warnings, issues[], skippedChecks[] }')
     .action((dir: string, options: { json?: boolean }) => {
       const result = loadConfig(dir);
       const errors = result.issues.filter((i) => i.severity === 'error');
       const warnings = result.issues.filter((i) => i.severity === 'warning');
+      // No directory at all means there was nothing to validate: the command could not run.
+      const couldNotRun = result.issues.some((i) => i.rule === 'file.no-directory');
       if (options.json) {
-        console.log(JSON.stringify({ dir, valid: errors.length === 0, errors: errors.length, warnings: warnings.length, issues: result.issues }, null, 2));
+        const summary = { dir, valid: errors.length === 0, errors: errors.length, warnings: warnings.length, issues: result.issues, skippedChecks: result.skippedChecks };
+        console.log(JSON.stringify(summary, null, 2));
       } else {
         for (const issue of result.issues) console.log(formatIssue(issue));
-        if (result.config) {
-          const org = result.config.organization;
-          console.log(
-            `${dir}: valid — ${org.accounts.length} accounts (${org.accounts.filter((a) => a.pci).length} PCI), ` +
-              `${result.config.global.enabledRegions.length} Regions` + (warnings.length ? `, ${warnings.length} warning(s)` : ''),
-          );
-        } else {
-          const crossFileSkipped = result.issues.some((i) => i.rule.startsWith('schema.') || i.rule.startsWith('yaml.') || i.rule.startsWith('file.'));
-          console.log(`${dir}: invalid — ${errors.length} error(s)` + (warnings.length ? `, ${warnings.length} warning(s)` : ''));
-          if (crossFileSkipped) console.log('Checks across files (references, PCI placement, rollup Regions, SCP limits) run once the errors above are fixed.');
-        }
+        if (couldNotRun) console.log(`${dir}: nothing to validate`);
+        else printSummary(dir, result, errors.length, warnings.length);
       }
-      process.exitCode = errors.length === 0 ? 0 : 1;
+      process.exitCode = couldNotRun ? 2 : errors.length === 0 ? 0 : 1;
     });
+}
+
+function printSummary(dir: string, result: LoadResult, errors: number, warnings: number): void {
+  const warningNote = warnings ? `, ${warnings} warning(s)` : '';
+  if (result.config) {
+    const accounts = result.config.organization.accounts;
+    const pci = accounts.filter((a) => a.pci).length;
+    console.log(`${dir}: valid — ${accounts.length} accounts${pci ? ` (${pci} PCI)` : ''}, ${result.config.global.enabledRegions.length} Regions${warningNote}`);
+    return;
+  }
+  console.log(`${dir}: invalid — ${errors} error(s)${warningNote}`);
+  const byFiles = new Map<string, string[]>();
+  for (const skipped of result.skippedChecks) {
+    const files = skipped.waitsFor.length > 1 ? `${skipped.waitsFor.slice(0, -1).join(', ')} and ${skipped.waitsFor.at(-1)}` : skipped.waitsFor[0];
+    byFiles.set(files, [...(byFiles.get(files) ?? []), skipped.title]);
+  }
+  if (byFiles.size === 0) return;
+  console.log('Not checked yet, because a file they read has errors of its own (they run once it loads cleanly):');
+  for (const [files, titles] of byFiles) console.log(`  waiting for ${files}: ${titles.join('; ')}`);
 }

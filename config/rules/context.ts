@@ -1,9 +1,21 @@
 import type { ConfigIssue } from '../errors';
-import { flattenOus, type ConfigFileKey, type FlatOu, type PolicyDocument, type RampartConfig } from '../model';
-import { closest } from '../schemaIssues';
-import type { FieldPath } from '../source';
+import { CONFIG_FILES, flattenOus, type ConfigFileKey, type FlatOu, type PolicyDocument, type RampartConfig } from '../model';
+import { closest } from '../suggest';
+import { formatFieldPath, type FieldPath } from '../source';
 
-export type DraftConfig = Omit<RampartConfig, 'scpDocuments' | 'mappings'>;
+/** The files that passed their schema (any may be missing), with the directory and positions. */
+export type DraftConfig = Pick<RampartConfig, 'dir' | 'locate'> & Partial<Pick<RampartConfig, ConfigFileKey>>;
+
+/**
+ * One check over the configuration. It runs when every file it `needs` passed its schema, so a
+ * mistake in one file never hides the problems the other files can still reveal.
+ */
+export interface CrossFileRule {
+  /** What it checks, as named to the user when it had to wait for a file to be fixed. */
+  title: string;
+  needs: readonly ConfigFileKey[];
+  check(ctx: RuleContext): void;
+}
 
 export interface Finding {
   found: string;
@@ -15,31 +27,68 @@ export interface Finding {
   atKey?: boolean;
 }
 
-/** What every cross-file rule reads, plus the sink it reports into. */
+/** What every rule reads, plus the sinks it reports into. */
 export class RuleContext {
   readonly issues: ConfigIssue[] = [];
-  readonly ous: FlatOu[];
-  readonly ouPaths: Set<string>;
-  readonly accountNames: Set<string>;
-  readonly enabledRegions: Set<string>;
   readonly scpDocuments: Record<string, PolicyDocument> = {};
   readonly mappings: Record<string, unknown> = {};
+  private declared: ReadonlySet<ConfigFileKey> = new Set();
+  private flatOus?: FlatOu[];
+  private ouPathSet?: Set<string>;
+  private accountNameSet?: Set<string>;
 
   constructor(
-    readonly config: DraftConfig,
+    private readonly draft: DraftConfig,
     readonly now: Date,
-  ) {
-    this.ous = flattenOus(config.organization.organizationalUnits);
-    this.ouPaths = new Set(['Root', ...this.ous.map((ou) => ou.path)]);
-    this.accountNames = new Set(config.organization.accounts.map((a) => a.name));
-    this.enabledRegions = new Set(config.global.enabledRegions);
+  ) {}
+
+  get dir(): string {
+    return this.draft.dir;
+  }
+
+  /** Runs one rule, letting it read only the files it declares. */
+  run(rule: CrossFileRule): void {
+    this.declared = new Set(rule.needs);
+    try {
+      rule.check(this);
+    } finally {
+      this.declared = new Set();
+    }
+  }
+
+  /** A parsed file; reading one the running rule did not declare is a programming error. */
+  file<K extends ConfigFileKey>(key: K): RampartConfig[K] {
+    const value = this.draft[key];
+    if (!this.declared.has(key) || value === undefined) {
+      throw new Error(`a configuration rule read ${CONFIG_FILES[key].file} without listing it in needs`);
+    }
+    return value as RampartConfig[K];
+  }
+
+  get ous(): FlatOu[] {
+    const organization = this.file('organization');
+    this.flatOus ??= flattenOus(organization.organizationalUnits);
+    return this.flatOus;
+  }
+
+  /** `Root` and every OU path. */
+  get ouPaths(): Set<string> {
+    const ous = this.ous;
+    this.ouPathSet ??= new Set(['Root', ...ous.map((ou) => ou.path)]);
+    return this.ouPathSet;
+  }
+
+  get accountNames(): Set<string> {
+    const organization = this.file('organization');
+    this.accountNameSet ??= new Set(organization.accounts.map((a) => a.name));
+    return this.accountNameSet;
   }
 
   report(file: ConfigFileKey, fieldPath: FieldPath, finding: Finding): void {
     const { atKey, severity, ...rest } = finding;
     this.issues.push({
-      ...this.config.locate(file, fieldPath, atKey),
-      field: fieldPath.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, ''),
+      ...this.draft.locate(file, fieldPath, atKey),
+      field: formatFieldPath(fieldPath),
       severity: severity ?? 'error',
       ...rest,
     });
@@ -47,8 +96,9 @@ export class RuleContext {
 
   /** Reports when `name` is not a configured account; returns whether it is one. */
   checkAccount(file: ConfigFileKey, fieldPath: FieldPath, name: string): boolean {
-    if (this.accountNames.has(name)) return true;
-    const suggestion = closest(name, [...this.accountNames]);
+    const names = this.accountNames;
+    if (names.has(name)) return true;
+    const suggestion = closest(name, [...names]);
     this.report(file, fieldPath, {
       rule: 'ref.account', found: `account "${name}"`, expected: 'the name of an account in organization.yaml',
       hint: suggestion ? `did you mean "${suggestion}"?` : 'add the account to organization.yaml accounts or correct the name',
@@ -57,8 +107,9 @@ export class RuleContext {
   }
 
   checkOu(file: ConfigFileKey, fieldPath: FieldPath, ouPath: string): boolean {
-    if (this.ouPaths.has(ouPath)) return true;
-    const suggestion = closest(ouPath, [...this.ouPaths]);
+    const paths = this.ouPaths;
+    if (paths.has(ouPath)) return true;
+    const suggestion = closest(ouPath, [...paths]);
     this.report(file, fieldPath, {
       rule: 'ref.ou', found: `OU "${ouPath}"`, expected: 'an OU path defined in organization.yaml organizationalUnits, e.g. "Workloads/Pci"',
       hint: suggestion ? `did you mean "${suggestion}"?` : 'write the full path from the root with "/" between OU names',
@@ -67,9 +118,10 @@ export class RuleContext {
   }
 
   checkEnabledRegion(file: ConfigFileKey, fieldPath: FieldPath, region: string): boolean {
-    if (this.enabledRegions.has(region)) return true;
+    const enabled = this.file('global').enabledRegions;
+    if (enabled.includes(region as (typeof enabled)[number])) return true;
     this.report(file, fieldPath, {
-      rule: 'ref.region', found: `Region ${region}`, expected: `one of the enabled Regions in global.yaml: ${[...this.enabledRegions].join(', ')}`,
+      rule: 'ref.region', found: `Region ${region}`, expected: `one of the enabled Regions in global.yaml: ${enabled.join(', ')}`,
       hint: `add ${region} to global.yaml enabledRegions or use an enabled Region`,
     });
     return false;
@@ -87,7 +139,7 @@ export class RuleContext {
         seen.set(normalized, index);
         return;
       }
-      const firstLoc = this.config.locate(file, [...basePath, first, field]);
+      const firstLoc = this.draft.locate(file, [...basePath, first, field]);
       this.report(file, [...basePath, index, field], {
         rule: 'unique', found: `${what} "${value}" again`, expected: `a unique ${what}`,
         hint: `it is already used at line ${firstLoc.line}; rename or remove one of them`,

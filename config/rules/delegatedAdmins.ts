@@ -1,21 +1,31 @@
 import type { ConfigFileKey } from '../model';
-import type { RuleContext } from './context';
+import type { CrossFileRule, RuleContext } from './context';
 
 /** Delegated administrators and aggregators live outside the management account. */
-export function checkDelegatedAdmins(ctx: RuleContext): void {
-  const { global, security, securityLake } = ctx.config;
-  const management = global.managementAccount;
-  const delegated: [ConfigFileKey, string[], string, string][] = [
-    ['security', ['securityHub', 'delegatedAdmin'], security.securityHub.delegatedAdmin, 'Security Hub'],
-    ['security', ['config', 'aggregator', 'account'], security.config.aggregator.account, 'the AWS Config aggregator'],
-    ['securityLake', ['delegatedAdmin'], securityLake.delegatedAdmin, 'Security Lake'],
-  ];
-  for (const [file, fieldPath, account, service] of delegated) {
-    if (account === management) {
-      ctx.report(file, fieldPath, {
-        rule: 'delegated-admin.management', found: `the management account "${account}"`, expected: `a member account administering ${service}`,
-        hint: `use ${ctx.config.organization.mandatoryAccounts.securityTooling} (security tooling) or ${ctx.config.organization.mandatoryAccounts.logArchive} (log archive); AWS advises against administering from the management account`,
-      });
-    }
-  }
+export const delegatedAdminRules: CrossFileRule[] = [
+  {
+    title: 'Security Hub and Config administrators outside the management account',
+    needs: ['organization', 'security'],
+    check(ctx) {
+      const security = ctx.file('security');
+      checkNotManagement(ctx, 'security', ['securityHub', 'delegatedAdmin'], security.securityHub.delegatedAdmin, 'Security Hub');
+      checkNotManagement(ctx, 'security', ['config', 'aggregator', 'account'], security.config.aggregator.account, 'the AWS Config aggregator');
+    },
+  },
+  {
+    title: 'the Security Lake administrator outside the management account',
+    needs: ['organization', 'securityLake'],
+    check(ctx) {
+      checkNotManagement(ctx, 'securityLake', ['delegatedAdmin'], ctx.file('securityLake').delegatedAdmin, 'Security Lake');
+    },
+  },
+];
+
+function checkNotManagement(ctx: RuleContext, file: ConfigFileKey, fieldPath: string[], account: string, service: string): void {
+  const { management, securityTooling, logArchive } = ctx.file('organization').mandatoryAccounts;
+  if (account !== management) return;
+  ctx.report(file, fieldPath, {
+    rule: 'delegated-admin.management', found: `the management account "${account}"`, expected: `a member account administering ${service}`,
+    hint: `use ${securityTooling} (security tooling) or ${logArchive} (log archive); AWS advises against administering from the management account`,
+  });
 }

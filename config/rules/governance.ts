@@ -2,11 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NEVER_AUTO_DRIFT_TYPES } from '../driftTypeNames';
 import { BUILTIN_FRAMEWORKS } from '../schema/governance';
-import type { RuleContext } from './context';
+import type { CrossFileRule, RuleContext } from './context';
 
 /** Remediation policy is safe, frameworks are known, and exceptions are current. */
-export function checkGovernance(ctx: RuleContext): void {
-  const { governance } = ctx.config;
+export const governanceRules: CrossFileRule[] = [
+  { title: 'remediation modes, evidence frameworks and exception expiry', needs: ['governance'], check: checkGovernance },
+];
+
+function checkGovernance(ctx: RuleContext): void {
+  const governance = ctx.file('governance');
 
   governance.remediation.policies.forEach((policy, index) => {
     if (policy.mode === 'auto' && NEVER_AUTO_DRIFT_TYPES.has(policy.drift)) {
@@ -24,7 +28,7 @@ export function checkGovernance(ctx: RuleContext): void {
   ];
   for (const framework of fileBacked) {
     frameworkIds.add(framework.id);
-    if (!fs.existsSync(path.resolve(ctx.config.dir, framework.file))) {
+    if (!fs.existsSync(path.resolve(ctx.dir, framework.file))) {
       ctx.report('governance', framework.fieldPath, {
         rule: 'evidence.framework-file', found: `no file at ${framework.file}`, expected: 'a framework or overlay file relative to the configuration directory',
         hint: 'create it from frameworks/templates or correct the path',

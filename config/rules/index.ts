@@ -1,25 +1,40 @@
 import type { ConfigIssue } from '../errors';
-import type { PolicyDocument } from '../model';
-import { RuleContext, type DraftConfig } from './context';
-import { checkDelegatedAdmins } from './delegatedAdmins';
-import { checkGovernance } from './governance';
-import { checkPciSegmentation } from './pci';
-import { checkReferences } from './references';
-import { checkSecurityLake } from './securityLake';
-import { checkServiceControlPolicies } from './scps';
-import { checkUniqueness } from './uniqueness';
+import { CONFIG_FILES, type PolicyDocument } from '../model';
+import { RuleContext, type CrossFileRule, type DraftConfig } from './context';
+import { delegatedAdminRules } from './delegatedAdmins';
+import { governanceRules } from './governance';
+import { pciRules } from './pci';
+import { referenceRules } from './references';
+import { securityLakeRules } from './securityLake';
+import { scpRules } from './scps';
+import { uniquenessRules } from './uniqueness';
 
-const RULES = [checkReferences, checkUniqueness, checkDelegatedAdmins, checkPciSegmentation, checkSecurityLake, checkServiceControlPolicies, checkGovernance];
+export const CROSS_FILE_RULES: readonly CrossFileRule[] = [
+  ...referenceRules, ...uniquenessRules, ...delegatedAdminRules, ...pciRules, ...securityLakeRules, ...scpRules, ...governanceRules,
+];
+
+/** A check that did not run because a file it reads has errors of its own. */
+export interface SkippedCheck {
+  title: string;
+  /** The files (e.g. organization.yaml) that must load cleanly first. */
+  waitsFor: string[];
+}
 
 export interface CrossFileResult {
   issues: ConfigIssue[];
   scpDocuments: Record<string, PolicyDocument>;
   mappings: Record<string, unknown>;
+  skipped: SkippedCheck[];
 }
 
-/** Runs every rule that spans files over a configuration whose files each passed their schema. */
+/** Runs every rule whose files all passed their schema; the others are listed as skipped. */
 export function validateCrossFile(config: DraftConfig, options: { now: Date }): CrossFileResult {
   const ctx = new RuleContext(config, options.now);
-  for (const rule of RULES) rule(ctx);
-  return { issues: ctx.issues, scpDocuments: ctx.scpDocuments, mappings: ctx.mappings };
+  const skipped: SkippedCheck[] = [];
+  for (const rule of CROSS_FILE_RULES) {
+    const missing = rule.needs.filter((key) => config[key] === undefined);
+    if (missing.length === 0) ctx.run(rule);
+    else skipped.push({ title: rule.title, waitsFor: missing.map((key) => CONFIG_FILES[key].file) });
+  }
+  return { issues: ctx.issues, scpDocuments: ctx.scpDocuments, mappings: ctx.mappings, skipped };
 }

@@ -1,11 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pciGuardrailPolicyNames, SCP_MAX_CHARACTERS, SCP_MAX_PER_TARGET, type PolicyDocument } from '../model';
-import type { RuleContext } from './context';
+import type { CrossFileRule, RuleContext } from './context';
 
 /** SCP documents exist, are valid policy JSON within the size quota, and no target exceeds 5 SCPs. */
-export function checkServiceControlPolicies(ctx: RuleContext): void {
-  const { organization } = ctx.config;
+export const scpRules: CrossFileRule[] = [
+  { title: 'SCP documents and the 5-SCP limit per target', needs: ['organization'], check: checkServiceControlPolicies },
+];
+
+function checkServiceControlPolicies(ctx: RuleContext): void {
+  const organization = ctx.file('organization');
   organization.serviceControlPolicies.forEach((scp, index) => {
     const base = ['serviceControlPolicies', index];
     let document: unknown = scp.document;
@@ -13,7 +17,7 @@ export function checkServiceControlPolicies(ctx: RuleContext): void {
     const fieldPath = scp.file !== undefined ? [...base, 'file'] : [...base, 'document'];
     if (scp.file !== undefined) {
       source = scp.file;
-      const file = path.resolve(ctx.config.dir, scp.file);
+      const file = path.resolve(ctx.dir, scp.file);
       if (!fs.existsSync(file)) {
         ctx.report('organization', fieldPath, {
           rule: 'scp.file-missing', found: `no file at ${scp.file}`, expected: 'a JSON policy document relative to the configuration directory',

@@ -1,11 +1,16 @@
 import * as fs from 'node:fs';
 import { BUILTIN_MAPPINGS_DIR, eventClassForUid, mappingClassUids, resolveCustomSources, resolveMappingPath } from '../model';
 import { AWS_LOG_SOURCES, CUSTOM_SOURCE_EVENT_CLASSES } from '../schema/securitylake';
-import type { RuleContext } from './context';
+import type { CrossFileRule, RuleContext } from './context';
 
 /** Rollup topology, custom-source mapping files and subscriber sources. */
-export function checkSecurityLake(ctx: RuleContext): void {
-  const lake = ctx.config.securityLake;
+export const securityLakeRules: CrossFileRule[] = [
+  { title: 'rollup Regions and their contributing Regions', needs: ['global', 'securityLake'], check: checkRollupRegions },
+  { title: 'custom-source mapping files, registered source names and subscriber sources', needs: ['securityLake'], check: checkSources },
+];
+
+function checkRollupRegions(ctx: RuleContext): void {
+  const lake = ctx.file('securityLake');
   const lakeRegions = new Set(lake.regions);
   const rollupRegions = new Set(lake.rollupRegions.map((r) => r.region));
   const contributorOf = new Map<string, string>();
@@ -49,10 +54,13 @@ export function checkSecurityLake(ctx: RuleContext): void {
       }
     });
   });
+}
 
+function checkSources(ctx: RuleContext): void {
+  const lake = ctx.file('securityLake');
   lake.customSources.forEach((source, index) => {
     const fieldPath = ['customSources', index, 'mapping'];
-    const file = resolveMappingPath(ctx.config.dir, source.mapping);
+    const file = resolveMappingPath(ctx.dir, source.mapping);
     if (!fs.existsSync(file)) {
       const builtins = fs.existsSync(BUILTIN_MAPPINGS_DIR) ? fs.readdirSync(BUILTIN_MAPPINGS_DIR).filter((f) => f.endsWith('.json')).map((f) => `builtin:${f.slice(0, -5)}`) : [];
       ctx.report('securityLake', fieldPath, {
@@ -98,7 +106,7 @@ export function checkSecurityLake(ctx: RuleContext): void {
   });
 
   // Names as registered: a multi-class mapping adds a class code, and Security Lake's 20-character limit still holds.
-  const resolved = resolveCustomSources({ dir: ctx.config.dir, securityLake: lake, mappings: ctx.mappings });
+  const resolved = resolveCustomSources({ dir: ctx.dir, securityLake: lake, mappings: ctx.mappings });
   const seenNames = new Map<string, string>();
   for (const source of resolved) {
     const fieldPath = ['customSources', source.configIndex, 'name'];

@@ -30,7 +30,11 @@ export const tags = z.record(z.string().min(1).max(128), z.string().max(256)).de
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), 'a real calendar date');
+  // Date.parse rolls 2027-02-30 over to March; only a date that survives the round trip is real.
+  .refine((value) => {
+    const time = Date.parse(`${value}T00:00:00Z`);
+    return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+  }, 'a real calendar date');
 
 /** EventBridge Scheduler expressions. */
 export const scheduleExpression = z
