@@ -211,7 +211,7 @@ export function standardResource(standardArn: string): string {
 }
 
 /** The configuration policy that governs an OU path: the one targeting its nearest configured ancestor (or itself). */
-export function governingPolicy(ouPath: string, policies: readonly Pick<DesiredConfigurationPolicy, 'name' | 'targets'>[]): { policy: string; via: string } | undefined {
+export function governingPolicy(ouPath: string, policies: readonly { name: string; targets: readonly { ouPath: string }[] }[]): { policy: string; via: string } | undefined {
   let best: { policy: string; via: string } | undefined;
   for (const policy of policies) {
     for (const { ouPath: target } of policy.targets) {

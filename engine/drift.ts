@@ -45,6 +45,8 @@ export interface DriftFacts {
   ConfigurationPolicyMismatch: {
     adminAccountId: string; region: string; policyName: string; policyId?: string; description: string;
     standardArns: string[]; disabledControlIds: string[];
+    /** The OUs (or root) the policy is to be associated with, where they exist. */
+    targets: { targetId: string; targetType: 'ROOT' | 'ORGANIZATIONAL_UNIT'; targetPath: string }[];
   };
   ConfigurationPolicyAssociationMismatch: {
     adminAccountId: string; region: string; policyName: string; policyId: string;

@@ -498,13 +498,25 @@ function referenceIssues(inventory: Inventory): InventoryIssue[] {
   if (structure.status === 'ok') {
     const parents = new Set([structure.rootId, ...structure.organizationalUnits.map((ou) => ou.id)]);
     const ouById = new Map(structure.organizationalUnits.map((ou) => [ou.id, ou]));
+    // Paths as the names of the tree make them, so one wrong path is reported once, not again in each child.
+    const treePath = new Map<string, string | undefined>();
+    const pathOf = (id: string, seen: Set<string>): string | undefined => {
+      if (id === structure.rootId) return '';
+      if (treePath.has(id)) return treePath.get(id);
+      const ou = ouById.get(id);
+      if (!ou || seen.has(id)) return undefined;
+      seen.add(id);
+      const parent = pathOf(ou.parentId, seen);
+      const path = parent === undefined ? undefined : parent ? `${parent}/${ou.name}` : ou.name;
+      treePath.set(id, path);
+      return path;
+    };
     structure.organizationalUnits.forEach((ou, index) => {
       const at = `organization.structure.organizationalUnits[${index}]`;
       if (!parents.has(ou.parentId)) issues.push({ path: `${at}.parentId`, message: `"${ou.parentId}" is neither the root nor a listed OU` });
-      const parent = ouById.get(ou.parentId);
-      const expectedPath = parent ? `${parent.path}/${ou.name}` : ou.name;
-      if ((parent || ou.parentId === structure.rootId) && ou.path !== expectedPath) {
-        issues.push({ path: `${at}.path`, message: `"${ou.path}" does not match its parents; expected "${expectedPath}"` });
+      const expectedPath = pathOf(ou.id, new Set());
+      if (expectedPath !== undefined && ou.path !== expectedPath) {
+        issues.push({ path: `${at}.path`, message: `"${ou.path}" does not match the names of its parents; expected "${expectedPath}"` });
       }
     });
     structure.accounts.forEach((account, index) => {

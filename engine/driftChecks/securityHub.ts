@@ -37,6 +37,10 @@ function checkCentralConfiguration(ctx: DriftCheckContext): void {
         facts: {
           ...where, policyName: policy.name, ...(live ? { policyId: live.id } : {}), description: policy.description,
           standardArns: policy.standards.map((s) => standardArnIn(s.resource, view.homeRegion)), disabledControlIds: expected.disabledControls,
+          targets: policy.targets.flatMap((t) => {
+            const targetId = ctx.ouIdByPath.get(t.ouPath);
+            return targetId ? [{ targetId, targetType: t.ouPath === 'Root' ? 'ROOT' as const : 'ORGANIZATIONAL_UNIT' as const, targetPath: t.ouPath }] : [];
+          }),
         },
       });
     }
