@@ -37,7 +37,7 @@ export interface DriftFacts {
   ScpDetached: { policyName: string; policyId: string; target: ScpTargetRef & { targetId: string } };
   TrustedAccessDisabled: { servicePrincipal: string };
   DelegatedAdminMismatch: { servicePrincipal: string; expectedAccountId: string; actualAccountIds: string[] };
-  SecurityHubDisabled: { accountId: string; region: string; policyName: string };
+  SecurityHubDisabled: { accountId: string; region: string; policyName: string; /** The policy's standards in this Region, to enable with the hub. */ standardArns: string[] };
   PciStandardMissing: StandardFacts;
   StandardMissing: StandardFacts;
   StandardNotConfigured: StandardFacts & { subscriptionArn?: string };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RemediationMode } from '../config/schema/governance';
-import type { DesiredState } from './desiredState';
+import { standardResource, type DesiredState } from './desiredState';
 import { detectDrift } from './detectDrift';
 import { driftId, scpAttachmentSubject, scpTargetScope, type Drift, type DriftReport, type JsonValue } from './drift';
 import { canonicalJson } from './driftChecks/context';
@@ -34,7 +34,7 @@ export type Action =
   | { kind: 'MoveAccount'; accountId: string; sourceParentId: string; destinationParentId: string; destinationPath: string }
   | { kind: 'EnableAWSServiceAccess'; servicePrincipal: string }
   | { kind: 'RegisterDelegatedAdministrator'; servicePrincipal: string; accountId: string; /** Registered today and to be deregistered first. */ deregisterAccountIds: string[] }
-  | { kind: 'EnableSecurityHub'; accountId: string; region: string }
+  | { kind: 'EnableSecurityHub'; accountId: string; region: string; /** Enabled with the hub, as the governing policy asks. */ standardArns: string[] }
   | { kind: 'EnableStandard'; accountId: string; region: string; standardArn: string }
   | { kind: 'DisableStandard'; accountId: string; region: string; standardArn: string; subscriptionArn?: string }
   | { kind: 'EnableSecurityControl'; accountId: string; region: string; controlId: string }
@@ -132,7 +132,7 @@ export function describeAction(action: Action): string {
     case 'EnableAWSServiceAccess': return `enable trusted access for ${action.servicePrincipal}`;
     case 'RegisterDelegatedAdministrator':
       return `${action.deregisterAccountIds.length ? `deregister ${action.deregisterAccountIds.join(', ')} and ` : ''}register ${action.accountId} as delegated administrator for ${action.servicePrincipal}`;
-    case 'EnableSecurityHub': return `enable Security Hub in ${action.accountId} in ${action.region}`;
+    case 'EnableSecurityHub': return `enable Security Hub in ${action.accountId} in ${action.region} with ${action.standardArns.length} standard(s)`;
     case 'EnableStandard': return `enable ${action.standardArn} in ${action.accountId}`;
     case 'DisableStandard': return `disable ${action.standardArn} in ${action.accountId}`;
     case 'EnableSecurityControl': return `enable control ${action.controlId} in ${action.accountId} in ${action.region}`;
@@ -159,10 +159,19 @@ export function describeAction(action: Action): string {
 // ---------------------------------------------------------------------------------------------
 // Plans
 
-export interface ActionCondition {
+/** Before writing: at least one of these drifts is still detected, with the same `actual` as when planned. */
+export interface Precondition {
   description: string;
-  /** Drift ids, and for the precondition the digest of each drift's `actual` when it was planned. */
-  drifts: { id: string; actualDigest?: string }[];
+  drifts: { id: string; actualDigest: string }[];
+}
+
+/**
+ * After writing: none of these drifts is detected. Besides the drifts repaired, it lists those the
+ * action clears that were hidden behind them (e.g. the attachments of an SCP it creates).
+ */
+export interface Verification {
+  description: string;
+  driftIds: string[];
 }
 
 export interface PlannedAction {
@@ -180,10 +189,10 @@ export interface PlannedAction {
   rereads: ScopeRef[];
   /** Drift types to re-check on the re-read scopes. */
   recheckTypes: DriftType[];
-  /** Holds when the scopes re-read fine and at least one of these drifts is still there, unchanged. */
-  precondition: ActionCondition;
-  /** Holds when the scopes re-read fine and none of these drifts is left. */
-  verification: ActionCondition;
+  /** Holds when the scopes re-read fine and at least one of its drifts is still there, unchanged. */
+  precondition: Precondition;
+  /** Holds when the scopes re-read fine and none of its drifts is left. */
+  verification: Verification;
 }
 
 export interface ReportedDrift {
@@ -269,8 +278,8 @@ export function planRemediation(report: DriftReport, desired: DesiredState, poli
         driftIds: [drift.id], driftTypes: [drift.type], severity: drift.severity,
         rereads: actionScopes(action),
         recheckTypes: [...new Set([drift.type, ...repair.alsoClears.map((c) => c.type)])],
-        precondition: { description: `still there, unchanged: ${drift.message}`, drifts: [{ id: drift.id, actualDigest: digest(drift.actual) }, ...repair.alsoClears.map((c) => ({ id: c.id }))] },
-        verification: { description: `gone: ${drift.message}`, drifts: [{ id: drift.id }, ...repair.alsoClears.map((c) => ({ id: c.id }))] },
+        precondition: { description: `still there, unchanged: ${drift.message}`, drifts: [{ id: drift.id, actualDigest: digest(drift.actual) }] },
+        verification: { description: `gone: ${drift.message}`, driftIds: [drift.id, ...repair.alsoClears.map((c) => c.id)] },
       });
     }
   }
@@ -305,7 +314,7 @@ function mergeInto(planned: PlannedAction, action: Action, drift: Drift, mode: '
     if (modeReason) planned.modeReason = modeReason;
   }
   planned.precondition.drifts.push({ id: drift.id, actualDigest: digest(drift.actual) });
-  planned.verification.drifts.push({ id: drift.id }, ...alsoClears.map((c) => ({ id: c.id })));
+  planned.verification.driftIds.push(drift.id, ...alsoClears.map((c) => c.id));
 }
 
 function executionOrder(a: PlannedAction, b: PlannedAction): number {
@@ -379,7 +388,13 @@ function repairOf(drift: Drift): Repair {
       const f = drift.facts;
       return one({ kind: 'RegisterDelegatedAdministrator', servicePrincipal: f.servicePrincipal, accountId: f.expectedAccountId, deregisterAccountIds: f.actualAccountIds });
     }
-    case 'SecurityHubDisabled': return one({ kind: 'EnableSecurityHub', accountId: drift.facts.accountId, region: drift.facts.region });
+    case 'SecurityHubDisabled': {
+      const f = drift.facts;
+      // Standards drift is not reported while the hub is off; enabling brings the policy's standards, so verify those too.
+      const scope = { accountId: f.accountId, region: f.region };
+      const alsoClears = f.standardArns.flatMap((arn) => (['PciStandardMissing', 'StandardMissing'] as const).map((type) => ({ id: driftId(type, scope, `standard ${standardResource(arn)}`), type })));
+      return { actions: [{ kind: 'EnableSecurityHub', accountId: f.accountId, region: f.region, standardArns: f.standardArns }], alsoClears };
+    }
     case 'PciStandardMissing':
     case 'StandardMissing':
       return one({ kind: 'EnableStandard', accountId: drift.facts.accountId, region: drift.facts.region, standardArn: drift.facts.standardArn });
@@ -487,7 +502,7 @@ export function checkPrecondition(planned: PlannedAction, fresh: DriftReport): C
   for (const expected of planned.precondition.drifts) {
     const drift = current.get(expected.id);
     if (!drift || !drift.scopeKnown) continue;
-    if (expected.actualDigest === undefined || digest(drift.actual) === expected.actualDigest) return { holds: true, reason: `still there: ${drift.message}` };
+    if (digest(drift.actual) === expected.actualDigest) return { holds: true, reason: `still there: ${drift.message}` };
   }
   const changed = planned.precondition.drifts.some((expected) => current.has(expected.id));
   return { holds: false, reason: changed ? 'the state changed since it was read; the next run plans again' : 'the drift is gone already; nothing to do' };
@@ -497,7 +512,7 @@ export function checkPrecondition(planned: PlannedAction, fresh: DriftReport): C
 export function checkVerification(planned: PlannedAction, fresh: DriftReport): ConditionResult {
   const unknown = unknownReread(planned, fresh);
   if (unknown) return { holds: false, reason: unknown };
-  const ids = new Set(planned.verification.drifts.map((d) => d.id));
+  const ids = new Set(planned.verification.driftIds);
   const left = fresh.drifts.filter((d) => ids.has(d.id));
   return left.length ? { holds: false, reason: `still drifted: ${left.map((d) => d.message).join('; ')}` } : { holds: true, reason: 'repaired' };
 }

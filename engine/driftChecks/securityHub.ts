@@ -91,7 +91,7 @@ function checkAccounts(ctx: DriftCheckContext): void {
         ctx.add('SecurityHubDisabled', scope, 'Security Hub', {
           message: `Security Hub is not enabled in ${account.name} (${account.id}) in ${region}; policy ${policy.name} enables it`,
           expected: 'enabled', actual: 'disabled', declaredAt: policy.declaredAt,
-          facts: { accountId: account.id, region, policyName: policy.name },
+          facts: { accountId: account.id, region, policyName: policy.name, standardArns: policy.standards.map((s) => standardArnIn(s.resource, region)) },
         });
         continue;
       }
