@@ -89,13 +89,14 @@ const PHASE: Record<ActionKind, number> = {
   DenyExternalTrust: 16, DenyRoleTrust: 16,
 };
 
-/** The account whose own resources an action changes (undefined for organization-level changes). */
-export function actionAccountId(action: Action): string | undefined {
+/** The accounts whose own resources an action changes (none for organization-level changes such as SCP documents). */
+export function actionAccountIds(action: Action): string[] {
   switch (action.kind) {
-    case 'AttachPolicy': return /^\d{12}$/.test(action.targetId) ? action.targetId : undefined;
-    case 'CreatePolicy': case 'UpdatePolicy': case 'CreateOrganizationalUnit': case 'EnableAWSServiceAccess': return undefined;
-    case 'RegisterDelegatedAdministrator': case 'MoveAccount': return action.accountId;
-    default: return 'accountId' in action ? action.accountId : action.adminAccountId;
+    case 'AttachPolicy': return /^\d{12}$/.test(action.targetId) ? [action.targetId] : [];
+    case 'CreatePolicy': return action.targets.flatMap((t) => (/^\d{12}$/.test(t.targetId) ? [t.targetId] : []));
+    case 'UpdatePolicy': case 'CreateOrganizationalUnit': case 'EnableAWSServiceAccess': return [];
+    case 'CreateAwsLogSource': return [action.adminAccountId, ...action.accountIds];
+    default: return ['accountId' in action ? action.accountId : action.adminAccountId];
   }
 }
 
@@ -337,11 +338,11 @@ function digest(value: JsonValue): string {
 /** Why none of these actions may run, if one of them touches the management account or an exempt role. */
 function refusalOf(actions: Action[], managementAccountId: string | undefined, desired: DesiredState): string | undefined {
   for (const action of actions) {
-    const accountId = actionAccountId(action);
-    if (accountId !== undefined && managementAccountId === undefined) {
+    const accountIds = actionAccountIds(action);
+    if (accountIds.length && managementAccountId === undefined) {
       return 'not remediated: the management account could not be identified, so an action on an account cannot be proven safe';
     }
-    if (accountId !== undefined && accountId === managementAccountId) {
+    if (managementAccountId !== undefined && accountIds.includes(managementAccountId)) {
       return `not remediated: ${describeAction(action)} would change the management account, which Rampart never touches`;
     }
     if (action.kind === 'DenyExternalTrust' || action.kind === 'DenyRoleTrust') {

@@ -141,6 +141,15 @@ describe('what remediation never does', () => {
     expect(plan.reported).toEqual([expect.objectContaining({ type: 'ConfigRecorderStopped', reason: expect.stringMatching(/would change the management account, which Rampart never touches/) })]);
   });
 
+  it('leaves the management account out of a log source enabled for many accounts', () => {
+    const inventory = cleanInventory();
+    const lake = ok(inventory.securityLake.regions['us-west-2']);
+    for (const id of [IDS.management, IDS.webProd]) lake.awsSources[id] = lake.awsSources[id].filter((s) => s.sourceName !== 'SH_FINDINGS');
+    const plan = planRemediation(detectDrift(desired, inventory), desired, allAuto);
+    expect(plan.actions.map((a) => a.action)).toEqual([expect.objectContaining({ kind: 'CreateAwsLogSource', accountIds: [IDS.webProd] })]);
+    expect(plan.reported).toEqual([expect.objectContaining({ type: 'AwsSourceNotCollecting', reason: expect.stringMatching(/management account/) })]);
+  });
+
   it('never acts on an account when the management account cannot be identified', () => {
     const { report } = scenario('ConfigRecorderStopped', 'Config recorder stopped');
     const anonymous: DriftReport = { ...report, managementAccountId: undefined };
