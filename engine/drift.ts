@@ -66,7 +66,9 @@ export interface DriftFacts {
   ExternalTrustOnRole: {
     accountId: string; roleArn: string; roleName: string;
     /** The finding whose id names the Deny statement (the lowest id when several Regions report the same access). */
-    findingId: string; findingIds: string[]; findingRegion: string;
+    findingId: string; findingIds: string[];
+    /** The Regions whose analyzers reported it: re-read them to see the findings resolve. */
+    findingRegions: string[];
     principal: Record<string, string>; actions: string[]; condition: Record<string, string>; isPublic: boolean;
   };
   PciSegmentationPath: {

@@ -68,7 +68,7 @@ export type Action =
   | { kind: 'PutConfigurationAggregator'; accountId: string; region: string; aggregatorName: string; regions: string[] }
   | { kind: 'CreateAnalyzer'; accountId: string; region: string; analyzerName: string; type: 'ORGANIZATION' }
   | {
-    kind: 'DenyExternalTrust'; accountId: string; roleArn: string; roleName: string; findingId: string;
+    kind: 'DenyExternalTrust'; accountId: string; roleArn: string; roleName: string; findingId: string; findingRegions: string[];
     /** Statement id derived from the finding id, so a redelivered finding finds its statement already there. */
     sid: string; principals: Record<string, string>; actions: string[];
   }
@@ -104,13 +104,14 @@ export function actionAccountIds(action: Action): string[] {
 export function actionScopes(action: Action): ScopeRef[] {
   switch (action.kind) {
     case 'CreateOrganizationalUnit': case 'MoveAccount': return [{ kind: 'organizations.structure' }];
-    case 'CreatePolicy': case 'UpdatePolicy': case 'AttachPolicy': return [{ kind: 'organizations.policies' }, { kind: 'organizations.structure' }];
+    case 'UpdatePolicy': return [{ kind: 'organizations.policies' }];
+    case 'CreatePolicy': case 'AttachPolicy': return [{ kind: 'organizations.policies' }, { kind: 'organizations.structure' }];
     case 'EnableAWSServiceAccess': return [{ kind: 'organizations.trustedAccess' }];
     case 'RegisterDelegatedAdministrator': return [{ kind: 'organizations.delegatedAdministrators' }];
     case 'EnableSecurityHub': case 'EnableStandard': case 'DisableStandard': case 'EnableSecurityControl':
       return [{ kind: 'securityhub.account', accountId: action.accountId, region: action.region }];
-    case 'CreateConfigurationPolicy': case 'UpdateConfigurationPolicy': case 'StartConfigurationPolicyAssociation':
-      return [{ kind: 'securityhub.organization' }, { kind: 'organizations.structure' }];
+    case 'UpdateConfigurationPolicy': return [{ kind: 'securityhub.organization' }];
+    case 'CreateConfigurationPolicy': case 'StartConfigurationPolicyAssociation': return [{ kind: 'securityhub.organization' }, { kind: 'organizations.structure' }];
     case 'CreateDataLake': case 'UpdateDataLake': case 'UpdateDataLakeReplication': case 'CreateAwsLogSource': case 'CreateCustomLogSource':
     case 'RecreateCustomLogSource': case 'CreateDataLakeOrganizationConfiguration':
       return [{ kind: 'securitylake.region', region: action.region }];
@@ -118,7 +119,9 @@ export function actionScopes(action: Action): ScopeRef[] {
     case 'PutOrganizationConformancePack': return [{ kind: 'config.conformancePacks', region: action.region }];
     case 'PutConfigurationAggregator': return [{ kind: 'config.aggregators' }];
     case 'CreateAnalyzer': return [{ kind: 'accessanalyzer.region', region: action.region }];
-    case 'DenyExternalTrust': case 'DenyRoleTrust': return [{ kind: 'iam.account', accountId: action.accountId }];
+    case 'DenyExternalTrust':
+      return [{ kind: 'iam.account', accountId: action.accountId }, ...action.findingRegions.map((region) => ({ kind: 'accessanalyzer.region' as const, region }))];
+    case 'DenyRoleTrust': return [{ kind: 'iam.account', accountId: action.accountId }];
   }
 }
 
@@ -462,7 +465,7 @@ function repairOf(drift: Drift): Repair {
     case 'ExternalTrustOnRole': {
       const f = drift.facts;
       return one({
-        kind: 'DenyExternalTrust', accountId: f.accountId, roleArn: f.roleArn, roleName: f.roleName, findingId: f.findingId,
+        kind: 'DenyExternalTrust', accountId: f.accountId, roleArn: f.roleArn, roleName: f.roleName, findingId: f.findingId, findingRegions: f.findingRegions,
         sid: statementId('RampartDenyExternal', f.findingId), principals: f.principal, actions: f.actions,
       });
     }
@@ -487,41 +490,46 @@ export interface ConditionResult {
   reason: string;
 }
 
+/** The drifts of one action, re-checked on freshly read scopes. */
+export interface Recheck {
+  report: DriftReport;
+  /** Re-read scopes that came back unknown or not at all: nothing may be concluded from them. */
+  unreadable: string[];
+}
+
 /**
- * Re-checks the drifts a planned action concerns on freshly read scopes (the `rereads` the aws/
- * layer collected), over the inventory the plan was made from.
+ * Re-checks the drifts a planned action concerns on the scopes the aws/ layer re-read (its
+ * `rereads`), over the inventory the plan was made from.
  */
-export function recheckDrift(desired: DesiredState, inventory: Inventory, planned: PlannedAction, fresh: readonly ScopeSnapshot[]): DriftReport {
-  return detectDrift(desired, withScopes(inventory, fresh), { types: planned.recheckTypes });
+export function recheckDrift(desired: DesiredState, inventory: Inventory, planned: PlannedAction, fresh: readonly ScopeSnapshot[]): Recheck {
+  const byKey = new Map(fresh.map((snapshot) => [scopeRefKey(snapshot.ref), snapshot.state]));
+  const unreadable = planned.rereads.flatMap((ref) => {
+    const state = byKey.get(scopeRefKey(ref));
+    const where = `${ref.kind}${'accountId' in ref ? ` of ${ref.accountId}` : ''}${'region' in ref ? ` in ${ref.region}` : ''}`;
+    if (state === undefined) return [`${where} was not re-read`];
+    return state.status === 'unknown' ? [`${where} could not be re-read (${state.error.code}: ${state.error.message})`] : [];
+  });
+  return { report: detectDrift(desired, withScopes(inventory, fresh), { types: planned.recheckTypes }), unreadable };
 }
 
 /** Before writing: every re-read scope is known and at least one of the action's drifts is still there, unchanged. */
-export function checkPrecondition(planned: PlannedAction, fresh: DriftReport): ConditionResult {
-  const unknown = unknownReread(planned, fresh);
-  if (unknown) return { holds: false, reason: unknown };
-  const current = new Map(fresh.drifts.map((d) => [d.id, d]));
+export function checkPrecondition(planned: PlannedAction, recheck: Recheck): ConditionResult {
+  if (recheck.unreadable.length) return { holds: false, reason: recheck.unreadable.join('; ') };
+  const current = new Map(recheck.report.drifts.map((d) => [d.id, d]));
   for (const expected of planned.precondition.drifts) {
     const drift = current.get(expected.id);
-    if (!drift || !drift.scopeKnown) continue;
-    if (digest(drift.actual) === expected.actualDigest) return { holds: true, reason: `still there: ${drift.message}` };
+    if (drift?.scopeKnown && digest(drift.actual) === expected.actualDigest) return { holds: true, reason: `still there: ${drift.message}` };
   }
   const changed = planned.precondition.drifts.some((expected) => current.has(expected.id));
   return { holds: false, reason: changed ? 'the state changed since it was read; the next run plans again' : 'the drift is gone already; nothing to do' };
 }
 
 /** After writing: every re-read scope is known and none of the action's drifts is left. */
-export function checkVerification(planned: PlannedAction, fresh: DriftReport): ConditionResult {
-  const unknown = unknownReread(planned, fresh);
-  if (unknown) return { holds: false, reason: unknown };
+export function checkVerification(planned: PlannedAction, recheck: Recheck): ConditionResult {
+  if (recheck.unreadable.length) return { holds: false, reason: recheck.unreadable.join('; ') };
   const ids = new Set(planned.verification.driftIds);
-  const left = fresh.drifts.filter((d) => ids.has(d.id));
+  const left = recheck.report.drifts.filter((d) => ids.has(d.id));
   return left.length ? { holds: false, reason: `still drifted: ${left.map((d) => d.message).join('; ')}` } : { holds: true, reason: 'repaired' };
-}
-
-function unknownReread(planned: PlannedAction, fresh: DriftReport): string | undefined {
-  const wanted = new Set(planned.rereads.map(scopeRefKey));
-  const unknown = fresh.unknownScopes.find((scope) => wanted.has(scopeRefKey({ kind: scope.kind, accountId: scope.accountId, region: scope.region } as ScopeRef)));
-  return unknown ? `${unknown.kind}${unknown.accountId ? ` of ${unknown.accountId}` : ''}${unknown.region ? ` in ${unknown.region}` : ''} could not be re-read (${unknown.error.code}: ${unknown.error.message})` : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

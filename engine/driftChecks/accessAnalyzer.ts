@@ -49,7 +49,7 @@ function checkExternalTrust(ctx: DriftCheckContext, findings: { finding: AccessF
   }
   for (const [key, group] of groups) {
     group.sort((a, b) => a.finding.id.localeCompare(b.finding.id));
-    const { finding, region } = group[0];
+    const { finding } = group[0];
     const role = parseRoleArn(finding.resource);
     if (!role) continue;
     const targetAccount = ctx.accountNameById.get(finding.resourceOwnerAccount);
@@ -69,7 +69,7 @@ function checkExternalTrust(ctx: DriftCheckContext, findings: { finding: AccessF
       declaredAt: desired.declaredAt,
       facts: {
         accountId: finding.resourceOwnerAccount, roleArn: finding.resource, roleName: role.name,
-        findingId: finding.id, findingIds: group.map((g) => g.finding.id), findingRegion: region,
+        findingId: finding.id, findingIds: group.map((g) => g.finding.id), findingRegions: sorted(new Set(group.map((g) => g.region))),
         principal: finding.principal, actions, condition: finding.condition, isPublic: finding.isPublic,
       },
       ...(exemption.exempt === 'unknown' ? { unknownBecause: exemption.reason } : {}),

@@ -103,6 +103,8 @@ export class DriftCheckContext {
    */
   read<S extends Scoped<object>>(ref: ScopeRef, state: S | undefined, affects: DriftType[]): KnownScope<S> | undefined {
     const wanted = this.types ? affects.filter((type) => this.types?.has(type)) : affects;
+    // A focused check still reads the organization to resolve accounts, but reports only the scopes of its types.
+    if (wanted.length === 0) return state?.status === 'ok' ? (state as KnownScope<S>) : undefined;
     const key = scopeRefKey(ref);
     const firstTime = !this.seen.has(key);
     this.seen.add(key);

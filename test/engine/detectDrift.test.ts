@@ -297,3 +297,13 @@ describe('accounts without ids in the configuration', () => {
     expect(detectDrift(withoutId, inventory).drifts.map((d) => [d.type, d.scope.accountId])).toEqual([['AccountMovedOu', IDS.analytics]]);
   });
 });
+
+describe('focused re-checks of other types', () => {
+  it('do not report scopes their types do not read', () => {
+    const inventory = cleanInventory();
+    inventory.organization.structure = { status: 'unknown', error: { code: 'Throttling', message: 'slow down' } };
+    const report = detectDrift(desired, inventory, { types: ['ConfigRecorderStopped'] });
+    expect(report.unknownScopes).toEqual([]);
+    expect(report.checkedScopes.map((c) => c.kind)).toEqual(['config.recorder']);
+  });
+});

@@ -235,7 +235,7 @@ describe('idempotent actions', () => {
     const [planned] = planRemediation(scenario('ExternalTrustOnRole').report, desired, allAuto).actions;
     expect(planned.action).toEqual({
       kind: 'DenyExternalTrust', accountId: IDS.webProd, roleArn: `arn:aws:iam::${IDS.webProd}:role/vendor/VendorIntegration`, roleName: 'VendorIntegration',
-      findingId: 'finding-us-east-1-1', sid: 'RampartDenyExternalfindinguseast11', principals: { AWS: '777777777777' }, actions: ['sts:AssumeRole'],
+      findingId: 'finding-us-east-1-1', findingRegions: ['us-east-1', 'us-east-2'], sid: 'RampartDenyExternalfindinguseast11', principals: { AWS: '777777777777' }, actions: ['sts:AssumeRole'],
     });
   });
 
@@ -276,6 +276,19 @@ describe('preconditions and verification', () => {
     const expected = { holds: false, reason: `config.recorder of ${IDS.analytics} in us-east-2 could not be re-read (AccessDenied: role missing)` };
     expect(checkPrecondition(planned, fresh)).toEqual(expected);
     expect(checkVerification(planned, fresh)).toEqual(expected);
+    expect(checkPrecondition(planned, recheckDrift(desired, inventory, planned, []))).toEqual({ holds: false, reason: `config.recorder of ${IDS.analytics} in us-east-2 was not re-read` });
+  });
+
+  it('external trust is verified on every Region that reported it, and on the role\'s account', () => {
+    const { inventory, report } = scenario('ExternalTrustOnRole');
+    const [planned] = planRemediation(report, desired, allAuto).actions;
+    expect(planned.rereads).toEqual([
+      { kind: 'iam.account', accountId: IDS.webProd }, { kind: 'accessanalyzer.region', region: 'us-east-1' }, { kind: 'accessanalyzer.region', region: 'us-east-2' },
+    ]);
+    ok(inventory.accessAnalyzer.regions['us-east-1']).findings[0].status = 'RESOLVED';
+    expect(checkVerification(planned, recheckDrift(desired, inventory, planned, reread(inventory, planned))).holds).toBe(false);
+    ok(inventory.accessAnalyzer.regions['us-east-2']).findings[0].status = 'RESOLVED';
+    expect(checkVerification(planned, recheckDrift(desired, inventory, planned, reread(inventory, planned))).holds).toBe(true);
   });
 });
 
