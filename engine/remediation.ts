@@ -238,7 +238,7 @@ export function policyMode(type: DriftType, policy: RemediationPolicy): { mode: 
  */
 export function planRemediation(report: DriftReport, desired: DesiredState, policy: RemediationPolicy): RemediationPlan {
   const reported: ReportedDrift[] = [];
-  const byId = new Map<string, PlannedAction>();
+  const byKey = new Map<string, PlannedAction>();
   const reportOnly = (drift: Drift, reason: string) => reported.push({ driftId: drift.id, type: drift.type, severity: drift.severity, message: drift.message, reason });
 
   for (const drift of report.drifts) {
@@ -256,39 +256,38 @@ export function planRemediation(report: DriftReport, desired: DesiredState, poli
       reportOnly(drift, repair.reason);
       continue;
     }
-    const refusal = refusalOf(repair.actions, report.managementAccountId, desired);
+    const { action, alsoClears } = repair;
+    const refusal = refusalOf(action, report.managementAccountId, desired);
     if (refusal) {
       reportOnly(drift, refusal);
       continue;
     }
-    for (const action of repair.actions) {
-      let finalMode: 'auto' | 'approve' = mode;
-      let modeReason: string | undefined;
-      if (mode === 'auto' && !isAutoRemediable(drift.type)) {
-        finalMode = 'approve';
-        modeReason = `${drift.type} is never repaired automatically: a person approves it`;
-      } else if (mode === 'auto' && NEVER_AUTO_ACTIONS.has(action.kind)) {
-        finalMode = 'approve';
-        modeReason = `${action.kind} is never automatic: a person approves it`;
-      }
-      const key = mergeKey(action);
-      const existing = byId.get(key);
-      if (existing) {
-        mergeInto(existing, action, drift, finalMode, modeReason, repair.alsoClears);
-        continue;
-      }
-      byId.set(key, {
-        id: actionId(action), action, description: describeAction(action), mode: finalMode, ...(modeReason ? { modeReason } : {}),
-        driftIds: [drift.id], driftTypes: [drift.type], severity: drift.severity,
-        rereads: actionScopes(action),
-        recheckTypes: [...new Set([drift.type, ...repair.alsoClears.map((c) => c.type)])],
-        precondition: { description: `still there, unchanged: ${drift.message}`, drifts: [{ id: drift.id, actualDigest: digest(drift.actual) }] },
-        verification: { description: `gone: ${drift.message}`, driftIds: [drift.id, ...repair.alsoClears.map((c) => c.id)] },
-      });
+    let finalMode: 'auto' | 'approve' = mode;
+    let modeReason: string | undefined;
+    if (mode === 'auto' && !isAutoRemediable(drift.type)) {
+      finalMode = 'approve';
+      modeReason = `${drift.type} is never repaired automatically: a person approves it`;
+    } else if (mode === 'auto' && NEVER_AUTO_ACTIONS.has(action.kind)) {
+      finalMode = 'approve';
+      modeReason = `${action.kind} is never automatic: a person approves it`;
     }
+    const key = mergeKey(action);
+    const existing = byKey.get(key);
+    if (existing) {
+      mergeInto(existing, action, drift, finalMode, modeReason, alsoClears);
+      continue;
+    }
+    byKey.set(key, {
+      id: actionId(action), action, description: describeAction(action), mode: finalMode, ...(modeReason ? { modeReason } : {}),
+      driftIds: [drift.id], driftTypes: [drift.type], severity: drift.severity,
+      rereads: actionScopes(action),
+      recheckTypes: [...new Set([drift.type, ...alsoClears.map((c) => c.type)])],
+      precondition: { description: `still there, unchanged: ${drift.message}`, drifts: [{ id: drift.id, actualDigest: digest(drift.actual) }] },
+      verification: { description: `gone: ${drift.message}`, driftIds: [drift.id, ...alsoClears.map((c) => c.id)] },
+    });
   }
 
-  const candidates = [...byId.values()].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || executionOrder(a, b));
+  const candidates = [...byKey.values()].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || executionOrder(a, b));
   const limit = Math.max(0, policy.maxActionsPerRun);
   return {
     actions: candidates.slice(0, limit).sort(executionOrder),
@@ -338,31 +337,29 @@ function digest(value: JsonValue): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
 }
 
-/** Why none of these actions may run, if one of them touches the management account or an exempt role. */
-function refusalOf(actions: Action[], managementAccountId: string | undefined, desired: DesiredState): string | undefined {
-  for (const action of actions) {
-    const accountIds = actionAccountIds(action);
-    if (accountIds.length && managementAccountId === undefined) {
-      return 'not remediated: the management account could not be identified, so an action on an account cannot be proven safe';
-    }
-    if (managementAccountId !== undefined && accountIds.includes(managementAccountId)) {
-      return `not remediated: ${describeAction(action)} would change the management account, which Rampart never touches`;
-    }
-    if (action.kind === 'DenyExternalTrust' || action.kind === 'DenyRoleTrust') {
-      const role = parseRoleArn(action.roleArn);
-      // Tag exemptions were settled by detectDrift (a drift whose tags were unknown never gets here); ARN and path are checked again.
-      const verdict = role ? roleExemption({ arn: action.roleArn, path: role.path, tags: {} }, desired.accessAnalyzer.exemptRoles) : undefined;
-      if (verdict?.exempt === true) return `not remediated: ${action.roleArn} is an exempt role (${verdict.reason})`;
-    }
+/** Why the action may not run: it touches the management account or an exempt role. */
+function refusalOf(action: Action, managementAccountId: string | undefined, desired: DesiredState): string | undefined {
+  const accountIds = actionAccountIds(action);
+  if (accountIds.length && managementAccountId === undefined) {
+    return 'not remediated: the management account could not be identified, so an action on an account cannot be proven safe';
+  }
+  if (managementAccountId !== undefined && accountIds.includes(managementAccountId)) {
+    return `not remediated: ${describeAction(action)} would change the management account, which Rampart never touches`;
+  }
+  if (action.kind === 'DenyExternalTrust' || action.kind === 'DenyRoleTrust') {
+    const role = parseRoleArn(action.roleArn);
+    // Tag exemptions were settled by detectDrift (a drift whose tags were unknown never gets here); ARN and path are checked again.
+    const verdict = role ? roleExemption({ arn: action.roleArn, path: role.path, tags: {} }, desired.accessAnalyzer.exemptRoles) : undefined;
+    if (verdict?.exempt === true) return `not remediated: ${action.roleArn} is an exempt role (${verdict.reason})`;
   }
   return undefined;
 }
 
-type Repair = { actions: Action[]; alsoClears: { id: string; type: DriftType }[] } | { reason: string };
+/** The action that repairs a drift, and the drifts hidden behind it that it clears too; or why there is none. */
+type Repair = { action: Action; alsoClears: { id: string; type: DriftType }[] } | { reason: string };
 
-const one = (action: Action): Repair => ({ actions: [action], alsoClears: [] });
+const one = (action: Action): Repair => ({ action, alsoClears: [] });
 
-/** The actions that repair one drift, or why there are none. */
 function repairOf(drift: Drift): Repair {
   switch (drift.type) {
     case 'AccountMovedOu': {
@@ -380,7 +377,7 @@ function repairOf(drift: Drift): Repair {
       const f = drift.facts;
       const targets = f.targets.flatMap((t) => (t.targetId ? [{ targetId: t.targetId, targetName: t.name }] : []));
       const alsoClears = f.targets.flatMap((t) => (t.targetId ? [{ id: driftId('ScpDetached', scpTargetScope(t), scpAttachmentSubject(f.policyName)), type: 'ScpDetached' as const }] : []));
-      return { actions: [{ kind: 'CreatePolicy', policyName: f.policyName, description: f.description, document: f.document, targets }], alsoClears };
+      return { action: { kind: 'CreatePolicy', policyName: f.policyName, description: f.description, document: f.document, targets }, alsoClears };
     }
     case 'ScpUpdated': return one({ kind: 'UpdatePolicy', policyId: drift.facts.policyId, policyName: drift.facts.policyName, document: drift.facts.document });
     case 'ScpDetached': {
@@ -397,7 +394,7 @@ function repairOf(drift: Drift): Repair {
       // Standards drift is not reported while the hub is off; enabling brings the policy's standards, so verify those too.
       const scope = { accountId: f.accountId, region: f.region };
       const alsoClears = f.standardArns.flatMap((arn) => (['PciStandardMissing', 'StandardMissing'] as const).map((type) => ({ id: driftId(type, scope, `standard ${standardResource(arn)}`), type })));
-      return { actions: [{ kind: 'EnableSecurityHub', accountId: f.accountId, region: f.region, standardArns: f.standardArns }], alsoClears };
+      return { action: { kind: 'EnableSecurityHub', accountId: f.accountId, region: f.region, standardArns: f.standardArns }, alsoClears };
     }
     case 'PciStandardMissing':
     case 'StandardMissing':
@@ -413,7 +410,7 @@ function repairOf(drift: Drift): Repair {
       if (f.policyId) return one({ kind: 'UpdateConfigurationPolicy', policyId: f.policyId, ...common });
       const targets = f.targets.map((t) => ({ targetId: t.targetId, targetType: t.targetType }));
       const alsoClears = f.targets.map((t) => ({ id: driftId('ConfigurationPolicyAssociationMismatch', { ouPath: t.targetPath }, 'configuration policy association'), type: 'ConfigurationPolicyAssociationMismatch' as const }));
-      return { actions: [{ kind: 'CreateConfigurationPolicy', ...common, targets }], alsoClears };
+      return { action: { kind: 'CreateConfigurationPolicy', ...common, targets }, alsoClears };
     }
     case 'ConfigurationPolicyAssociationMismatch': {
       const f = drift.facts;
