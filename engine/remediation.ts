@@ -326,7 +326,9 @@ function executionOrder(a: PlannedAction, b: PlannedAction): number {
 
 /** OUs are created parents first; everything else keeps a stable order. */
 function sortKey(action: Action): string {
-  return action.kind === 'CreateOrganizationalUnit' ? `${String(action.parentPath.split('/').length).padStart(3, '0')}/${action.parentPath}/${action.name}` : '';
+  if (action.kind !== 'CreateOrganizationalUnit') return '';
+  const depth = action.parentPath === 'Root' ? 0 : action.parentPath.split('/').length;
+  return `${String(depth).padStart(3, '0')}/${action.parentPath}/${action.name}`;
 }
 
 export function actionId(action: Action): string {

@@ -73,6 +73,42 @@ describe('remediation repairs each scenario and a second run finds nothing', () 
     expect(plan.reported).toEqual([expect.objectContaining({ type, reason: expect.stringMatching(/^not remediated: .*organization\.yaml/) })]);
   });
 
+  it('a deleted central configuration policy is re-created and re-associated in one run', () => {
+    const inventory = cleanInventory();
+    const view = ok(inventory.securityHub.organization);
+    const pci = view.configurationPolicies.find((p) => p.name === 'pci');
+    view.configurationPolicies = view.configurationPolicies.filter((p) => p !== pci);
+    view.associations = view.associations.filter((a) => a.configurationPolicyId !== pci?.id);
+    const report = detectDrift(desired, inventory);
+    expect(report.drifts.map((d) => d.type)).toEqual(['ConfigurationPolicyMismatch']);
+    const plan = planRemediation(report, desired, allAuto);
+    expect(plan.actions.map((a) => a.action.kind)).toEqual(['CreateConfigurationPolicy']);
+    expect(execute(desired, inventory, plan.actions).outcomes).toEqual(['applied']);
+    expect(detectDrift(desired, inventory).drifts).toEqual([]);
+  });
+
+  it('nested OUs that were deleted are created parents first', () => {
+    const at = { file: 'organization.yaml', line: 99, col: 5 };
+    const want: DesiredState = {
+      ...desired,
+      organization: {
+        ...desired.organization,
+        organizationalUnits: [
+          ...desired.organization.organizationalUnits,
+          { path: 'Quarantine', name: 'Quarantine', parentPath: 'Root', pci: false, declaredAt: at },
+          { path: 'Quarantine/Inner', name: 'Inner', parentPath: 'Quarantine', pci: false, declaredAt: at },
+        ],
+      },
+    };
+    const inventory = cleanInventory(want);
+    const structure = ok(inventory.organization.structure);
+    structure.organizationalUnits = structure.organizationalUnits.filter((o) => !o.path.startsWith('Quarantine'));
+    const plan = planRemediation(detectDrift(want, inventory), want, allAuto);
+    expect(plan.actions.map((a) => a.description)).toEqual(['create OU Quarantine under Root', 'create OU Inner under Quarantine']);
+    expect(execute(want, inventory, plan.actions).outcomes).toEqual(['applied', 'applied']);
+    expect(detectDrift(want, inventory).drifts).toEqual([]);
+  });
+
   it('a re-run of the same plan after repair writes nothing: every precondition fails', () => {
     const { want, inventory, report } = scenario('ScpDetached');
     const plan = planRemediation(report, want, allAuto);
