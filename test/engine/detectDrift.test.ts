@@ -1,4 +1,10 @@
 import fc from 'fast-check';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeScaledConfig } from '../../config/generate';
+import { loadConfig } from '../../config/load';
+import { deriveDesiredState } from '../../engine/desiredState';
 import { DRIFT_TYPE_NAMES } from '../../config/driftTypeNames';
 import { detectDrift } from '../../engine/detectDrift';
 import { driftId } from '../../engine/drift';
@@ -305,5 +311,25 @@ describe('focused re-checks of other types', () => {
     const report = detectDrift(desired, inventory, { types: ['ConfigRecorderStopped'] });
     expect(report.unknownScopes).toEqual([]);
     expect(report.checkedScopes.map((c) => c.kind)).toEqual(['config.recorder']);
+  });
+});
+
+describe('a generated 200-account organization with nested PCI OUs', () => {
+  it('is clean when built from its desired state, and nested PCI accounts are governed by the PCI policy', () => {
+    const dir = writeScaledConfig('config/examples/pci-org', fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-engine-')), { accounts: 200, ous: 12 });
+    try {
+      const { config } = loadConfig(dir, { now: new Date('2026-12-04T00:00:00Z') });
+      if (!config) throw new Error('the generated configuration does not load');
+      const scaled = deriveDesiredState(config);
+      const nested = scaled.organization.accounts.find((a) => a.ouPath.startsWith('Workloads/Pci/'));
+      expect(nested).toMatchObject({ pci: true, securityHubPolicy: 'pci' });
+      const inventory = cleanInventory(scaled);
+      expect(detectDrift(scaled, inventory).drifts).toEqual([]);
+      const hub = ok(inventory.accounts[nested?.id ?? ''].regions['us-west-2'].securityHub);
+      hub.standards = hub.standards.filter((s) => !s.standardArn.includes('pci-dss'));
+      expect(detectDrift(scaled, inventory).drifts.map((d) => [d.type, d.scope.accountName])).toEqual([['PciStandardMissing', nested?.name]]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
