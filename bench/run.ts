@@ -1,8 +1,9 @@
+import { driftBenchmark } from './drift.bench';
 import type { Benchmark } from './harness';
 import { validateBenchmark } from './validate.bench';
 
 /** Every benchmark, in order. `npm run bench -- NAME` runs those whose name contains NAME. */
-const BENCHMARKS: Benchmark[] = [validateBenchmark];
+const BENCHMARKS: Benchmark[] = [validateBenchmark, driftBenchmark];
 
 async function main(): Promise<void> {
   const filter = process.argv[2];

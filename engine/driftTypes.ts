@@ -21,9 +21,11 @@ export const DRIFT_TYPES = {
   StandardMissing: { severity: 'HIGH', summary: 'A configured Security Hub standard is not enabled' },
   StandardNotConfigured: { severity: 'LOW', summary: 'A Security Hub standard is enabled where the configuration does not ask for it' },
   SecurityHubControlDisabled: { severity: 'HIGH', summary: 'A Security Hub control is disabled but not listed as disabled in the configuration' },
+  ConfigurationPolicyMismatch: { severity: 'HIGH', summary: 'A central configuration policy is missing or its standards or disabled controls differ from the configuration' },
   ConfigurationPolicyAssociationMismatch: { severity: 'HIGH', summary: 'An OU is not associated with its configured central configuration policy' },
   // Security Lake
   DataLakeMissing: { severity: 'HIGH', summary: 'The Security Lake data lake is missing in a Region' },
+  DataLakeConfigurationMismatch: { severity: 'MEDIUM', summary: 'A data lake\'s encryption or retention differs from the configuration' },
   ReplicationMismatch: { severity: 'HIGH', summary: 'A contributing Region does not replicate to its rollup Region, or replicates where it should not' },
   AwsSourceNotCollecting: { severity: 'HIGH', summary: 'An AWS log source is not collecting for an account and Region' },
   CustomSourceMissing: { severity: 'MEDIUM', summary: 'A configured custom source does not exist' },
