@@ -1,0 +1,183 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { DuckDBConnection, DuckDBInstance, DuckDBType, INTEGER, VARCHAR } from '@duckdb/node-api';
+import {
+  DEFAULT_LOOKBACK_DAYS,
+  findNamedQuery,
+  findView,
+  INSIGHTS_DATABASE,
+  NAMED_QUERIES,
+  NamedQueryDefinition,
+  NamedQueryName,
+  NamedQueryParams,
+  NamedQueryRow,
+  namedQuerySql,
+  VIEWS,
+  viewSelectSql,
+} from './catalog';
+import { toDuckDb } from './dialect';
+import { ParameterValues, QueryParameterError, resolveParameters } from './parameters';
+import { columnDefinitions, localSourceDir, NATIVE_SOURCE_NAMES, NATIVE_SOURCES, NativeSource } from './securityLakeTables';
+
+/**
+ * Runs the catalogue's views and named queries with DuckDB over a local lake: a directory laid
+ * out like Security Lake's bucket (see `localSourceDir`), as written by `writeSampleLake`.
+ * The SQL is the same Athena SQL the AWS side uses, passed through the dialect layer.
+ */
+
+export interface LocalLakeOptions {
+  /** The lake directory. */
+  lake: string;
+  /** The instant the look-back windows count back from; defaults to the wall clock. */
+  now?: Date;
+  /** The views' look-back window in days (default 90). */
+  lookbackDays?: number;
+}
+
+export type QueryValue = string | number | boolean | null | QueryValue[] | { [key: string]: QueryValue };
+export type QueryRow = Record<string, QueryValue>;
+
+export interface QueryResult {
+  columns: { name: string; type: string }[];
+  rows: QueryRow[];
+}
+
+/** The lake directory cannot be read as a Security Lake layout. */
+export class LakeLayoutError extends Error {}
+
+/** Schema standing in for the Security Lake Glue database. */
+const SOURCE_SCHEMA = 'security_lake';
+const PARTITION_PATH = /^region=[^/]+\/accountId=\d{12}\/eventDay=\d{8}\/[^/]+\.parquet$/;
+
+export class LocalLake {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    readonly lookbackDays: number,
+    /** Native sources with no data in the lake: their views are empty. */
+    readonly missingSources: readonly NativeSource[],
+  ) {}
+
+  static async open(options: LocalLakeOptions): Promise<LocalLake> {
+    const lookbackDays = options.lookbackDays ?? DEFAULT_LOOKBACK_DAYS;
+    if (!Number.isSafeInteger(lookbackDays) || lookbackDays < 1) throw new QueryParameterError(`lookback days ${lookbackDays}: expected a whole number of 1 or more`);
+    if (!existsSync(options.lake) || !statSync(options.lake).isDirectory()) {
+      throw new LakeLayoutError(`lake directory ${options.lake} does not exist; expected a Security Lake layout such as the one rampart sample-lake writes`);
+    }
+    const files = new Map(NATIVE_SOURCE_NAMES.map((source) => [source, parquetFiles(options.lake, source)]));
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      await connection.run(`SET TimeZone = 'UTC'`);
+      await connection.run(`CREATE SCHEMA ${SOURCE_SCHEMA}; CREATE SCHEMA ${INSIGHTS_DATABASE}`);
+      for (const [source, found] of files) {
+        const table = `${SOURCE_SCHEMA}.${NATIVE_SOURCES[source].tableSuffix}`;
+        await connection.run(
+          found.length === 0
+            ? `CREATE TABLE ${table} (${columnDefinitions(source, true)})`
+            : `CREATE VIEW ${table} AS SELECT * FROM read_parquet(${literal(join(localSourceDir(options.lake, source), '**', '*.parquet'))}, ` +
+                `hive_partitioning = true, hive_types = {'region': VARCHAR, 'accountId': VARCHAR, 'eventDay': VARCHAR}, union_by_name = true)`,
+        );
+      }
+      for (const view of VIEWS) {
+        const select = viewSelectSql(view, { sourceDatabase: SOURCE_SCHEMA, sourceTable: NATIVE_SOURCES[view.source].tableSuffix, lookbackDays });
+        await connection.run(`CREATE VIEW ${INSIGHTS_DATABASE}.${view.name} AS ${toDuckDb(select, { now: options.now })}`);
+      }
+      const missing = [...files].filter(([, found]) => found.length === 0).map(([source]) => source);
+      return new LocalLake(instance, connection, lookbackDays, missing);
+    } catch (error) {
+      connection.closeSync();
+      instance.closeSync();
+      throw error;
+    }
+  }
+
+  /** Runs a named query; parameters are checked and converted first. */
+  async runNamedQuery(query: NamedQueryDefinition, given: Readonly<Record<string, string | number | undefined>>, now?: Date): Promise<QueryResult> {
+    const values = resolveParameters(query, given, this.lookbackDays);
+    return this.read(toDuckDb(namedQuerySql(query), { now }), values, query.parameters.map((p) => [p.name, p.type === 'integer' ? INTEGER : VARCHAR]));
+  }
+
+  /** Every row of a view (within its look-back window). */
+  async readView(name: string): Promise<QueryResult> {
+    const view = findView(name);
+    if (!view) throw new QueryParameterError(`no view named ${JSON.stringify(name)}; views: ${VIEWS.map((v) => v.name).join(', ')}`);
+    return this.read(`SELECT * FROM ${INSIGHTS_DATABASE}.${view.name}`, {}, []);
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async read(sql: string, values: ParameterValues, types: [string, DuckDBType][]): Promise<QueryResult> {
+    const reader = await this.connection.runAndReadAll(sql, values, Object.fromEntries(types));
+    const names = reader.columnNames();
+    const columnTypes = reader.columnTypes();
+    return {
+      columns: names.map((name, i) => ({ name, type: columnTypes[i].toString() })),
+      rows: reader.getRowObjectsJS().map((row) => Object.fromEntries(names.map((name) => [name, plain(row[name])]))),
+    };
+  }
+}
+
+/**
+ * Runs a named query over a local lake and returns its rows, typed by the catalogue.
+ * For repeated queries, open a `LocalLake` once instead.
+ */
+export async function runNamedQuery<N extends NamedQueryName>(name: N, params: NamedQueryParams<N>, options: LocalLakeOptions): Promise<NamedQueryRow<N>[]> {
+  const result = await queryLocalLake(name, params as Record<string, string | number>, options);
+  return result.rows as NamedQueryRow<N>[];
+}
+
+/** Runs a named query, or reads a view, by name: what `rampart query NAME` does. */
+export async function queryLocalLake(name: string, params: Readonly<Record<string, string | number | undefined>>, options: LocalLakeOptions): Promise<QueryResult & { missingSources: readonly NativeSource[] }> {
+  const query = findNamedQuery(name);
+  const view = findView(name);
+  if (!query && !view) {
+    throw new QueryParameterError(
+      `no named query or view called ${JSON.stringify(name)}; named queries: ${NAMED_QUERIES.map((q) => q.name).join(', ')}; views: ${VIEWS.map((v) => v.name).join(', ')}`,
+    );
+  }
+  if (view && Object.values(params).some((v) => v !== undefined)) throw new QueryParameterError(`${name} is a view and takes no parameters`);
+  const lake = await LocalLake.open(options);
+  try {
+    const result = query ? await lake.runNamedQuery(query, params, options.now) : await lake.readView(name);
+    return { ...result, missingSources: lake.missingSources };
+  } finally {
+    lake.close();
+  }
+}
+
+/** Parquet files of a native source, each checked to sit in a Security Lake partition directory. */
+function parquetFiles(lake: string, source: NativeSource): string[] {
+  const root = localSourceDir(lake, source);
+  if (!existsSync(root)) return [];
+  const files: string[] = [];
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.parquet')) continue;
+    const path = join(entry.parentPath, entry.name);
+    const rel = relative(root, path).split(sep).join('/');
+    if (!PARTITION_PATH.test(rel)) {
+      throw new LakeLayoutError(
+        `${path}: not in a Security Lake partition; expected ${root}/region=<region>/accountId=<12-digit account>/eventDay=<YYYYMMDD>/<file>.parquet`,
+      );
+    }
+    files.push(path);
+  }
+  return files;
+}
+
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** DuckDB's JS values as JSON-safe ones: integers as numbers, instants as ISO 8601 strings. */
+function plain(value: unknown): QueryValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  return value as QueryValue;
+}
