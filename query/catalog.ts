@@ -56,7 +56,7 @@ export interface NamedQueryDefinition {
   readonly columns: readonly ColumnDefinition[];
 }
 
-const c = (name: string, type: ColumnType, description: string) => ({ name, type, description }) as const;
+const c = <N extends string, T extends ColumnType>(name: N, type: T, description: string) => ({ name, type, description });
 
 export const VIEWS = [
   {
@@ -266,11 +266,13 @@ export type NamedQueryRow<N extends NamedQueryName> = {
 
 type ParameterOf<N extends NamedQueryName> = NamedQueryOf<N>['parameters'][number];
 /** Parameters of a named query: those without a default are required. */
-export type NamedQueryParams<N extends NamedQueryName> = {
-  -readonly [P in ParameterOf<N> as P extends { default: unknown } ? never : P['name']]: ValueOf<P['type']>;
-} & {
-  -readonly [P in ParameterOf<N> as P extends { default: unknown } ? P['name'] : never]?: ValueOf<P['type']>;
-};
+export type NamedQueryParams<N extends NamedQueryName> = [ParameterOf<N>] extends [never]
+  ? Record<string, never>
+  : {
+      -readonly [P in ParameterOf<N> as P extends { default: unknown } ? never : P['name']]: ValueOf<P['type']>;
+    } & {
+      -readonly [P in ParameterOf<N> as P extends { default: unknown } ? P['name'] : never]?: ValueOf<P['type']>;
+    };
 
 export function findView(name: string): ViewDefinition | undefined {
   return VIEWS.find((v) => v.name === name);

@@ -57,7 +57,12 @@ export async function writeLakeRecords(lake: string, source: NativeSource, recor
       chunk.reset();
       chunk.rowCount = batch.length;
       columns.forEach(([name], column) => {
-        chunk.setColumnValuesConverted(column, batch.map((record) => record[name] ?? null), lakeValueConverter);
+        try {
+          chunk.setColumnValuesConverted(column, batch.map((record) => record[name] ?? null), lakeValueConverter);
+        } catch (error) {
+          const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+          throw new LakeRecordError(`${source} records ${start}-${start + batch.length - 1}, column ${name}: ${reason}`);
+        }
       });
       chunk.setColumnValuesConverted(columns.length, batch.map((r) => r.region), lakeValueConverter);
       chunk.setColumnValuesConverted(columns.length + 1, batch.map((r) => r.accountid), lakeValueConverter);

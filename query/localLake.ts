@@ -7,7 +7,6 @@ import {
   findView,
   INSIGHTS_DATABASE,
   NAMED_QUERIES,
-  NamedQueryDefinition,
   NamedQueryName,
   NamedQueryParams,
   NamedQueryRow,
@@ -54,6 +53,7 @@ export class LocalLake {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     readonly lookbackDays: number,
+    private readonly now: Date | undefined,
     /** Native sources with no data in the lake: their views are empty. */
     readonly missingSources: readonly NativeSource[],
   ) {}
@@ -68,7 +68,8 @@ export class LocalLake {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     try {
-      await connection.run(`SET TimeZone = 'UTC'`);
+      // UTC for rendering instants; the metadata cache spares re-reading footers when one lake answers several queries.
+      await connection.run(`SET TimeZone = 'UTC'; SET parquet_metadata_cache = true`);
       await connection.run(`CREATE SCHEMA ${SOURCE_SCHEMA}; CREATE SCHEMA ${INSIGHTS_DATABASE}`);
       for (const [source, found] of files) {
         const table = `${SOURCE_SCHEMA}.${NATIVE_SOURCES[source].tableSuffix}`;
@@ -84,7 +85,7 @@ export class LocalLake {
         await connection.run(`CREATE VIEW ${INSIGHTS_DATABASE}.${view.name} AS ${toDuckDb(select, { now: options.now })}`);
       }
       const missing = [...files].filter(([, found]) => found.length === 0).map(([source]) => source);
-      return new LocalLake(instance, connection, lookbackDays, missing);
+      return new LocalLake(instance, connection, lookbackDays, options.now, missing);
     } catch (error) {
       connection.closeSync();
       instance.closeSync();
@@ -92,17 +93,30 @@ export class LocalLake {
     }
   }
 
-  /** Runs a named query; parameters are checked and converted first. */
-  async runNamedQuery(query: NamedQueryDefinition, given: Readonly<Record<string, string | number | undefined>>, now?: Date): Promise<QueryResult> {
-    const values = resolveParameters(query, given, this.lookbackDays);
-    return this.read(toDuckDb(namedQuerySql(query), { now }), values, query.parameters.map((p) => [p.name, p.type === 'integer' ? INTEGER : VARCHAR]));
+  /**
+   * Runs a named query, or reads a view, by name. A named query's parameters are checked and
+   * converted first; a view takes none and returns its rows within the look-back window.
+   */
+  async run(name: string, given: Readonly<Record<string, string | number | undefined>> = {}): Promise<QueryResult> {
+    const query = findNamedQuery(name);
+    if (query) {
+      const values = resolveParameters(query, given, this.lookbackDays);
+      const types = query.parameters.map((p): [string, DuckDBType] => [p.name, p.type === 'integer' ? INTEGER : VARCHAR]);
+      return this.read(toDuckDb(namedQuerySql(query), { now: this.now }), values, types);
+    }
+    const view = findView(name);
+    if (!view) {
+      throw new QueryParameterError(
+        `no named query or view called ${JSON.stringify(name)}; named queries: ${NAMED_QUERIES.map((q) => q.name).join(', ')}; views: ${VIEWS.map((v) => v.name).join(', ')}`,
+      );
+    }
+    if (Object.values(given).some((v) => v !== undefined)) throw new QueryParameterError(`${name} is a view and takes no parameters`);
+    return this.read(`SELECT * FROM ${INSIGHTS_DATABASE}.${view.name}`, {}, []);
   }
 
-  /** Every row of a view (within its look-back window). */
-  async readView(name: string): Promise<QueryResult> {
-    const view = findView(name);
-    if (!view) throw new QueryParameterError(`no view named ${JSON.stringify(name)}; views: ${VIEWS.map((v) => v.name).join(', ')}`);
-    return this.read(`SELECT * FROM ${INSIGHTS_DATABASE}.${view.name}`, {}, []);
+  /** A named query's rows, typed by the catalogue. */
+  async rows<N extends NamedQueryName>(name: N, params: NamedQueryParams<N>): Promise<NamedQueryRow<N>[]> {
+    return (await this.run(name, params as Record<string, string | number>)).rows as NamedQueryRow<N>[];
   }
 
   close(): void {
@@ -122,28 +136,27 @@ export class LocalLake {
 }
 
 /**
- * Runs a named query over a local lake and returns its rows, typed by the catalogue.
- * For repeated queries, open a `LocalLake` once instead.
+ * Runs a named query over a local lake and returns its rows, typed by the catalogue — e.g. for
+ * logging evidence. To run several, open a `LocalLake` once and call `rows` on it.
  */
 export async function runNamedQuery<N extends NamedQueryName>(name: N, params: NamedQueryParams<N>, options: LocalLakeOptions): Promise<NamedQueryRow<N>[]> {
-  const result = await queryLocalLake(name, params as Record<string, string | number>, options);
-  return result.rows as NamedQueryRow<N>[];
+  const lake = await LocalLake.open(options);
+  try {
+    return await lake.rows(name, params);
+  } finally {
+    lake.close();
+  }
 }
 
 /** Runs a named query, or reads a view, by name: what `rampart query NAME` does. */
-export async function queryLocalLake(name: string, params: Readonly<Record<string, string | number | undefined>>, options: LocalLakeOptions): Promise<QueryResult & { missingSources: readonly NativeSource[] }> {
-  const query = findNamedQuery(name);
-  const view = findView(name);
-  if (!query && !view) {
-    throw new QueryParameterError(
-      `no named query or view called ${JSON.stringify(name)}; named queries: ${NAMED_QUERIES.map((q) => q.name).join(', ')}; views: ${VIEWS.map((v) => v.name).join(', ')}`,
-    );
-  }
-  if (view && Object.values(params).some((v) => v !== undefined)) throw new QueryParameterError(`${name} is a view and takes no parameters`);
+export async function queryLocalLake(
+  name: string,
+  params: Readonly<Record<string, string | number | undefined>>,
+  options: LocalLakeOptions,
+): Promise<QueryResult & { missingSources: readonly NativeSource[] }> {
   const lake = await LocalLake.open(options);
   try {
-    const result = query ? await lake.runNamedQuery(query, params, options.now) : await lake.readView(name);
-    return { ...result, missingSources: lake.missingSources };
+    return { ...(await lake.run(name, params)), missingSources: lake.missingSources };
   } finally {
     lake.close();
   }
