@@ -11,7 +11,8 @@ import {
   ToDuckDBValueConverter,
   VARCHAR,
 } from '@duckdb/node-api';
-import { columnDefinitions, localSourceDir, NATIVE_SOURCES, NativeSource, PARTITION_COLUMNS } from './securityLakeTables';
+import { localSourceDir, NATIVE_SOURCES, NativeSource, PARTITION_COLUMNS } from './securityLakeTables';
+import { columnDefinitions, SOURCE_COLUMNS } from './sourceSchemas';
 
 /**
  * One OCSF event as a plain object shaped like its Security Lake table: nested objects for
@@ -38,7 +39,7 @@ const CHUNK_ROWS = 2048;
  */
 export async function writeLakeRecords(lake: string, source: NativeSource, records: readonly LakeRecord[]): Promise<{ rows: number; dir: string }> {
   const dir = localSourceDir(lake, source);
-  const columns = Object.entries(NATIVE_SOURCES[source].columns);
+  const columns = Object.entries(SOURCE_COLUMNS[source]);
   const known = new Set([...columns.map(([name]) => name), 'region', 'accountid']);
   for (const [index, record] of records.entries()) {
     const unknown = Object.keys(record).filter((key) => !known.has(key));

@@ -16,7 +16,8 @@ import {
 } from './catalog';
 import { toDuckDb } from './dialect';
 import { ParameterValues, QueryParameterError, resolveParameters } from './parameters';
-import { columnDefinitions, localSourceDir, NATIVE_SOURCE_NAMES, NATIVE_SOURCES, NativeSource } from './securityLakeTables';
+import { localSourceDir, NATIVE_SOURCE_NAMES, NATIVE_SOURCES, NativeSource } from './securityLakeTables';
+import { columnDefinitions } from './sourceSchemas';
 
 /**
  * Runs the catalogue's views and named queries with DuckDB over a local lake: a directory laid

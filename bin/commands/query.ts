@@ -38,6 +38,11 @@ Examples:
   rampart query top-outbound-destinations --param port=443 --sql`,
     )
     .action(async (name: string | undefined, options: QueryOptions) => {
+      // `rampart query ... | head` closes the pipe early: stop quietly rather than crash.
+      process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EPIPE') process.exit(0);
+        throw error;
+      });
       if (options.list) {
         process.stdout.write(catalogListing());
         return;

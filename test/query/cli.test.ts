@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeSampleLake } from '../../query/sampleLake';
 
 const NOW = '2026-12-04T12:00:00Z';
 
@@ -35,6 +36,23 @@ describe('rampart query, as a user runs it', () => {
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.length).toBe(lines.length - 3);
     for (const row of rows) expect(row.user_uid).toBe('arn:aws:iam::111111111111:user/bob');
+  });
+
+  it('stops quietly when the reader of its output goes away', async () => {
+    // more output than a pipe buffers, so the write fails once head has gone
+    const big = mkdtempSync(join(tmpdir(), 'rampart-cli-lake-'));
+    try {
+      await writeSampleLake(big, { accounts: ['111111111111', '222222222222'], regions: ['us-east-1', 'us-west-2'], seed: 1, now: new Date(NOW), days: 8 });
+      const run = spawnSync('bash', ['-c', `set -o pipefail; node bin/rampart.js query vpc_flow --lake '${big}' --now ${NOW} | head -n 1`], {
+        encoding: 'utf8',
+        cwd: join(__dirname, '..', '..'),
+      });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/^event_time\s+start_time/);
+    } finally {
+      rmSync(big, { recursive: true, force: true });
+    }
   });
 
   it('exits 2 with the reason when it cannot run', () => {
