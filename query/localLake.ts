@@ -50,13 +50,16 @@ const SOURCE_SCHEMA = 'security_lake';
 const PARTITION_PATH = /^region=[^/]+\/accountId=\d{12}\/eventDay=\d{8}\/[^/]+\.parquet$/;
 
 export class LocalLake {
+  /** Views already computed in this session. */
+  private readonly prepared = new Set<string>();
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    private readonly lake: string,
+    private readonly files: ReadonlyMap<NativeSource, readonly string[]>,
     readonly lookbackDays: number,
     private readonly now: Date | undefined,
-    /** Native sources with no data in the lake: their views are empty. */
-    readonly missingSources: readonly NativeSource[],
   ) {}
 
   static async open(options: LocalLakeOptions): Promise<LocalLake> {
@@ -69,29 +72,19 @@ export class LocalLake {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     try {
-      // UTC for rendering instants; the metadata cache spares re-reading footers when one lake answers several queries.
-      await connection.run(`SET TimeZone = 'UTC'; SET parquet_metadata_cache = true`);
-      await connection.run(`CREATE SCHEMA ${SOURCE_SCHEMA}; CREATE SCHEMA ${INSIGHTS_DATABASE}`);
-      for (const [source, found] of files) {
-        const table = `${SOURCE_SCHEMA}.${NATIVE_SOURCES[source].tableSuffix}`;
-        await connection.run(
-          found.length === 0
-            ? `CREATE TABLE ${table} (${columnDefinitions(source, true)})`
-            : `CREATE VIEW ${table} AS SELECT * FROM read_parquet(${literal(join(localSourceDir(options.lake, source), '**', '*.parquet'))}, ` +
-                `hive_partitioning = true, hive_types = {'region': VARCHAR, 'accountId': VARCHAR, 'eventDay': VARCHAR}, union_by_name = true)`,
-        );
-      }
-      for (const view of VIEWS) {
-        const select = viewSelectSql(view, { sourceDatabase: SOURCE_SCHEMA, sourceTable: NATIVE_SOURCES[view.source].tableSuffix, lookbackDays });
-        await connection.run(`CREATE VIEW ${INSIGHTS_DATABASE}.${view.name} AS ${toDuckDb(select, { now: options.now })}`);
-      }
-      const missing = [...files].filter(([, found]) => found.length === 0).map(([source]) => source);
-      return new LocalLake(instance, connection, lookbackDays, options.now, missing);
+      // UTC renders instants the way Athena does; views carry no row order, so DuckDB need not keep one.
+      await connection.run(`SET TimeZone = 'UTC'; SET preserve_insertion_order = false; CREATE SCHEMA ${SOURCE_SCHEMA}; CREATE SCHEMA ${INSIGHTS_DATABASE}`);
+      return new LocalLake(instance, connection, options.lake, files, lookbackDays, options.now);
     } catch (error) {
       connection.closeSync();
       instance.closeSync();
       throw error;
     }
+  }
+
+  /** Native sources with no data in the lake: their views are empty. */
+  get missingSources(): NativeSource[] {
+    return [...this.files].filter(([, found]) => found.length === 0).map(([source]) => source);
   }
 
   /**
@@ -103,6 +96,7 @@ export class LocalLake {
     if (query) {
       const values = resolveParameters(query, given, this.lookbackDays);
       const types = query.parameters.map((p): [string, DuckDBType] => [p.name, p.type === 'integer' ? INTEGER : VARCHAR]);
+      for (const viewName of query.views) await this.prepare(viewName);
       return this.read(toDuckDb(namedQuerySql(query), { now: this.now }), values, types);
     }
     const view = findView(name);
@@ -112,12 +106,34 @@ export class LocalLake {
       );
     }
     if (Object.values(given).some((v) => v !== undefined)) throw new QueryParameterError(`${name} is a view and takes no parameters`);
+    await this.prepare(view.name);
     return this.read(`SELECT * FROM ${INSIGHTS_DATABASE}.${view.name}`, {}, []);
   }
 
   /** A named query's rows, typed by the catalogue. */
   async rows<N extends NamedQueryName>(name: N, params: NamedQueryParams<N>): Promise<NamedQueryRow<N>[]> {
     return (await this.run(name, params as Record<string, string | number>)).rows as NamedQueryRow<N>[];
+  }
+
+  /**
+   * Computes a view once per session, as a table: the lake's many small partition files are read
+   * a single time however many queries use the view. (In Athena the same SQL stays a view.)
+   */
+  private async prepare(name: string): Promise<void> {
+    if (this.prepared.has(name)) return;
+    const view = findView(name);
+    if (!view) throw new Error(`catalogue: no view ${name}`);
+    const table = NATIVE_SOURCES[view.source].tableSuffix;
+    const files = this.files.get(view.source) ?? [];
+    await this.connection.run(
+      files.length === 0
+        ? `CREATE TABLE IF NOT EXISTS ${SOURCE_SCHEMA}.${table} (${columnDefinitions(view.source, true)})`
+        : `CREATE VIEW IF NOT EXISTS ${SOURCE_SCHEMA}.${table} AS SELECT * FROM read_parquet(${literal(join(localSourceDir(this.lake, view.source), '**', '*.parquet'))}, ` +
+            `hive_partitioning = true, hive_types = {'region': VARCHAR, 'accountId': VARCHAR, 'eventDay': VARCHAR}, union_by_name = true)`,
+    );
+    const select = viewSelectSql(view, { sourceDatabase: SOURCE_SCHEMA, sourceTable: table, lookbackDays: this.lookbackDays });
+    await this.connection.run(`CREATE TABLE ${INSIGHTS_DATABASE}.${view.name} AS ${toDuckDb(select, { now: this.now })}`);
+    this.prepared.add(name);
   }
 
   close(): void {

@@ -226,6 +226,19 @@ describe('local lake edge cases', () => {
     expect(result.missingSources).toEqual(['SH_FINDINGS', 'CLOUD_TRAIL_MGMT']);
   });
 
+  it('reads each view once per session, so one session answers from one snapshot of the lake', async () => {
+    await writeLakeRecords(dir, 'SH_FINDINGS', FINDINGS);
+    const lake = await LocalLake.open({ lake: dir, now: NOW });
+    try {
+      expect((await lake.run('failed-compliance-controls')).rows).toHaveLength(1);
+      rmSync(localSourceDir(dir, 'SH_FINDINGS'), { recursive: true });
+      expect((await lake.run('findings-by-product-and-control')).rows).toHaveLength(3);
+    } finally {
+      lake.close();
+    }
+    expect((await queryLocalLake('findings-by-product-and-control', {}, { lake: dir, now: NOW })).rows).toEqual([]);
+  });
+
   it('names a Parquet file outside the partition layout', async () => {
     const root = localSourceDir(dir, 'VPC_FLOW');
     mkdirSync(root, { recursive: true });
