@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerQuery } from './commands/query';
+import { registerSampleLake } from './commands/sampleLake';
 import { registerSchema } from './commands/schema';
 import { registerValidate } from './commands/validate';
 
@@ -22,10 +24,13 @@ Exit codes: 0 success or valid, 1 invalid configuration or findings, 2 could not
 Examples:
   rampart validate config/examples/pci-org
   rampart validate ./my-landing-zone --json
-  rampart schema --out schemas/`);
+  rampart schema --out schemas/
+  rampart query failed-compliance-controls --lake out/lake`);
 
 registerValidate(program);
 registerSchema(program);
+registerQuery(program);
+registerSampleLake(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`rampart: ${error instanceof Error ? error.message : String(error)}`);
