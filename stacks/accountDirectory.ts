@@ -56,15 +56,6 @@ export class AccountDirectory {
     return this.overrides[name] ?? this.byName.get(name)?.account.id;
   }
 
-  /** Ids of every account that has one, in configuration order. */
-  knownIds(names?: readonly string[]): string[] {
-    const pick = names ?? this.config.organization.accounts.map((a) => a.name);
-    return pick.flatMap((name) => {
-      const id = this.tryIdOf(name);
-      return id ? [id] : [];
-    });
-  }
-
   /** Names of accounts without an id (not created yet, or not written down). */
   withoutIds(): string[] {
     return this.config.organization.accounts.filter((a) => !this.tryIdOf(a.name)).map((a) => a.name);

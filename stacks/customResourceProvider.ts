@@ -1,13 +1,12 @@
-import * as path from 'node:path';
 import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
+import { bundleHandler } from './handlerBundle';
 import { acknowledge } from './nag';
 
 /**
@@ -17,9 +16,6 @@ import { acknowledge } from './nag';
  */
 export const HANDLER_RUNTIME = lambda.Runtime.NODEJS_24_X;
 const RUNTIME_REASON = `Runs ${HANDLER_RUNTIME.name}, the newest Node.js runtime that cfn-lint 1.51 accepts; nodejs26.x, which cdk-nag asks for, fails template validation (E3030)`;
-
-const HANDLERS_DIR = path.resolve(__dirname, '..', 'handlers', 'customResources');
-const PROJECT_ROOT = path.resolve(__dirname, '..');
 
 /** Log retention of custom-resource handlers: a year, as PCI DSS 10.5.1 asks of audit trails. */
 const LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
@@ -40,7 +36,7 @@ export interface HandlerProviderProps {
 }
 
 /**
- * A custom-resource provider for one Rampart handler: the bundled Lambda (esbuild, offline),
+ * A custom-resource provider for one Rampart handler: the Lambda (bundled in-process by esbuild),
  * its least-privilege role, encrypted one-year logs, and the CDK provider framework (which
  * does the waiting when the handler has an isComplete step). Acknowledges, per resource, the
  * cdk-nag rules that do not fit a deployment-time handler, each with its reason.
@@ -69,20 +65,17 @@ export class HandlerProvider extends Construct {
       acknowledge(policy, Object.fromEntries(Object.entries(props.wildcardReasons).map(([finding, reason]) => [`AwsSolutions-IAM5[${finding}]`, reason])));
     }
 
-    const entry = path.join(HANDLERS_DIR, `${props.handler}.ts`);
+    const code = lambda.Code.fromAsset(bundleHandler(`customResources/${props.handler}`));
     const makeFunction = (fnId: string, exported: string) =>
-      new NodejsFunction(this, fnId, {
-        entry,
-        handler: exported,
+      new lambda.Function(this, fnId, {
+        code,
+        handler: `index.${exported}`,
         runtime: HANDLER_RUNTIME,
         role: role.withoutPolicyUpdates(),
         logGroup,
         timeout: Duration.minutes(5),
         memorySize: 256,
         description: `Rampart ${props.purpose} (${exported})`,
-        projectRoot: PROJECT_ROOT,
-        depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-        bundling: { minify: true, target: 'node22', format: OutputFormat.CJS, forceDockerBundling: false, logLevel: LogLevel.SILENT },
       });
     const onEvent = makeFunction('OnEvent', 'onEvent');
     const isComplete = props.isComplete ? makeFunction('IsComplete', 'isComplete') : undefined;

@@ -17,6 +17,8 @@ export interface LandingZoneOptions {
   /** Account ids for accounts that have none in organization.yaml yet (`-c accountIds=...`). */
   accountIds?: Record<string, string>;
   governanceExtensions?: GovernanceExtension[];
+  /** Run the cdk-nag packs at synth (default true; tests that only compare templates turn it off). */
+  nag?: boolean;
 }
 
 /** Every stack of a landing zone, by role. */
@@ -98,8 +100,9 @@ export function buildLandingZone(app: App, config: RampartConfig, options: Landi
   for (const extend of options.governanceExtensions ?? []) extend(governance);
 
   accounts.assertComplete();
-  for (const [key, value] of Object.entries(global.tags)) Tags.of(app).add(key, value);
-  registerNagPacks(app);
+  // AWS Config's organization conformance packs take no tags in CloudFormation.
+  for (const [key, value] of Object.entries(global.tags)) Tags.of(app).add(key, value, { excludeResourceTypes: ['AWS::Config::OrganizationConformancePack'] });
+  if (options.nag !== false) registerNagPacks(app);
   return {
     organization,
     securityHub,

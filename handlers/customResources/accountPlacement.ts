@@ -7,7 +7,8 @@ import {
 import { isAwsError, type CustomResourceEvent, type IsCompleteEvent, type IsCompleteResponse, type OnEventResponse } from './cloudFormationEvent';
 
 export interface AccountPlacementProps {
-  Placements: { OrganizationalUnitId: string; AccountIds: string[] }[];
+  /** AccountIds: comma-separated account ids that belong in the OU. */
+  Placements: { OrganizationalUnitId: string; AccountIds: string }[];
 }
 
 type Organizations = Pick<OrganizationsClient, 'send'>;
@@ -31,7 +32,7 @@ export async function placeAccounts(event: IsCompleteEvent<AccountPlacementProps
   let misplaced = 0;
   for (const placement of event.ResourceProperties.Placements) {
     const present = await accountsIn(organizations, placement.OrganizationalUnitId);
-    for (const accountId of placement.AccountIds) {
+    for (const accountId of placement.AccountIds.split(',').filter(Boolean)) {
       if (present.has(accountId)) continue;
       if (budget === 0) {
         misplaced++;

@@ -221,7 +221,8 @@ export class OrganizationStack extends Stack {
     groups.forEach((group, index) => {
       if (group.length === 0) return;
       provider.resource(this, `AccountPlacement${index + 1}of${groups.length}`, 'RampartAccountPlacement', {
-        Placements: group.map((p) => ({ OrganizationalUnitId: this.ouId(p.ouPath), AccountIds: p.accountIds })),
+        // Ids joined into one string per OU keep the template small at thousands of accounts.
+        Placements: group.map((p) => ({ OrganizationalUnitId: this.ouId(p.ouPath), AccountIds: p.accountIds.join(',') })),
       });
     });
   }

@@ -79,12 +79,12 @@ export class SecurityLakeRegionalStack extends Stack {
     });
 
     for (const source of lake.awsSources) {
-      const names = source.accounts === 'all' ? undefined : source.accounts;
       new securitylake.CfnAwsLogSource(this, `Source ${source.source}`, {
         dataLakeArn: this.dataLake.attrArn,
         sourceName: source.source,
         sourceVersion: source.version,
-        accounts: accounts.knownIds(names),
+        // Without accounts, Security Lake collects from every account of the organization, joined later or not.
+        ...(source.accounts === 'all' ? {} : { accounts: source.accounts.map((name) => accounts.idOf(name, `${source.source} log source`)) }),
       });
     }
 
