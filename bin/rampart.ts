@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { registerPlan } from './commands/plan';
 import { registerSchema } from './commands/schema';
+import { registerSynth } from './commands/synth';
 import { registerValidate } from './commands/validate';
 
 const program = new Command();
@@ -18,6 +20,8 @@ Examples:
 
 registerValidate(program);
 registerSchema(program);
+registerSynth(program);
+registerPlan(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`rampart: ${error instanceof Error ? error.message : String(error)}`);
