@@ -1,7 +1,7 @@
-import { Tags, type App, type Stack } from 'aws-cdk-lib';
+import { CfnResource, Tags, type App, type Stack } from 'aws-cdk-lib';
 import type { RampartConfig } from '../config/model';
 import { AccessAnalyzerStack } from './accessAnalyzer/accessAnalyzerStack';
-import { AccountDirectory } from './accountDirectory';
+import { AccountDirectory, SynthesisError } from './accountDirectory';
 import { ConfigStack } from './awsConfig/configStack';
 import { GovernanceStack } from './governance/governanceStack';
 import { registerNagPacks } from './nag';
@@ -9,6 +9,12 @@ import { OrganizationStack } from './organization/organizationStack';
 import { SecurityHubStack } from './securityHub/securityHubStack';
 import { SecurityLakeRegionalStack } from './securityLake/securityLakeRegionalStack';
 import { lakeRegionRole } from './securityLake/topology';
+
+/**
+ * Most resources a Rampart stack may hold. CloudFormation allows 500; the margin leaves room for
+ * the workflows added to GovernanceStack and for growth between plan and deploy.
+ */
+export const STACK_RESOURCE_BUDGET = 400;
 
 /** Adds constructs to the governance stack (the workflows and their schedules). */
 export type GovernanceExtension = (stack: GovernanceStack) => void;
@@ -100,6 +106,8 @@ export function buildLandingZone(app: App, config: RampartConfig, options: Landi
   for (const extend of options.governanceExtensions ?? []) extend(governance);
 
   accounts.assertComplete();
+  const all = [organization, securityHub, ...configStacks, ...accessAnalyzer, ...lakeStacks.values(), governance];
+  assertResourceBudget(all);
   // AWS Config's organization conformance packs take no tags in CloudFormation.
   for (const [key, value] of Object.entries(global.tags)) Tags.of(app).add(key, value, { excludeResourceTypes: ['AWS::Config::OrganizationConformancePack'] });
   if (options.nag !== false) registerNagPacks(app);
@@ -110,7 +118,16 @@ export function buildLandingZone(app: App, config: RampartConfig, options: Landi
     accessAnalyzer,
     securityLake: [...lakeStacks.values()],
     governance,
-    all: [organization, securityHub, ...configStacks, ...accessAnalyzer, ...lakeStacks.values(), governance],
+    all,
     accountsWithoutIds: accounts.withoutIds(),
   };
+}
+
+function assertResourceBudget(stacks: Stack[]): void {
+  const over = stacks.flatMap((stack) => {
+    const count = stack.node.findAll().filter((c) => CfnResource.isCfnResource(c) && c.stack === stack).length;
+    return count > STACK_RESOURCE_BUDGET ? [`${stack.stackName} would hold ${count} resources, over Rampart's budget of ${STACK_RESOURCE_BUDGET} per stack (CloudFormation allows 500)` +
+      (stack.stackName === 'Rampart-Organization' ? '; it holds one resource per OU, so the OU tree is too large for one stack: merge OUs, or split the organization into several configurations' : '')] : [];
+  });
+  if (over.length > 0) throw new SynthesisError(over);
 }

@@ -108,7 +108,7 @@ describe('configuration changes show up in the templates, and only where they sh
     // The rest of the landing zone follows the new Regions.
     expect(resourcesOf(next, 'Rampart-SecurityHub', 'AWS::SecurityHub::FindingAggregator')[0].Properties.Regions).toEqual(['us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1']);
     expect(resourcesOf(next, 'Rampart-Organization', 'Custom::RampartSecurityLakeAdministrator')[0].Properties.Regions).toEqual(['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1']);
-    const regionDeny = resourcesOf(next, 'Rampart-Organization', 'AWS::Organizations::Policy').find((p) => p.Properties.Name === 'RampartPciRegionRestriction') as { Properties: { Content: { Statement: { Condition: { StringNotEquals: Record<string, string[]> } }[] } } };
+    const regionDeny = resourcesOf(next, 'Rampart-Organization', 'AWS::Organizations::Policy').find((p) => p.Properties.Name === 'RampartPciRegionRestriction') as unknown as { Properties: { Content: { Statement: { Condition: { StringNotEquals: Record<string, string[]> } }[] } } };
     expect(regionDeny.Properties.Content.Statement[0].Condition.StringNotEquals['aws:RequestedRegion']).toEqual(['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1']);
     previous = next;
   }, 60_000);
