@@ -1,9 +1,4 @@
-import {
-  ListParentsCommand,
-  MoveAccountCommand,
-  OrganizationsClient,
-  paginateListAccountsForParent,
-} from '@aws-sdk/client-organizations';
+import { ListAccountsForParentCommand, ListParentsCommand, MoveAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { isAwsError, type CustomResourceEvent, type IsCompleteEvent, type IsCompleteResponse, type OnEventResponse } from './cloudFormationEvent';
 
 export interface AccountPlacementProps {
@@ -48,9 +43,12 @@ export async function placeAccounts(event: IsCompleteEvent<AccountPlacementProps
 
 async function accountsIn(organizations: Organizations, parentId: string): Promise<Set<string>> {
   const ids = new Set<string>();
-  for await (const page of paginateListAccountsForParent({ client: organizations as OrganizationsClient }, { ParentId: parentId })) {
+  let NextToken: string | undefined;
+  do {
+    const page = await organizations.send(new ListAccountsForParentCommand({ ParentId: parentId, NextToken }));
     for (const account of page.Accounts ?? []) if (account.Id) ids.add(account.Id);
-  }
+    NextToken = page.NextToken;
+  } while (NextToken);
   return ids;
 }
 

@@ -1,4 +1,4 @@
-import { ListRootsCommand, OrganizationsClient, paginateListOrganizationalUnitsForParent } from '@aws-sdk/client-organizations';
+import { ListOrganizationalUnitsForParentCommand, ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { CustomResourceEvent, OnEventResponse } from './cloudFormationEvent';
 
 export interface OrganizationalUnitLookupProps {
@@ -40,9 +40,12 @@ export async function lookUpOrganizationalUnits(event: CustomResourceEvent<Organ
 
 async function listChildren(organizations: Organizations, parentId: string): Promise<Map<string, string>> {
   const children = new Map<string, string>();
-  for await (const page of paginateListOrganizationalUnitsForParent({ client: organizations as OrganizationsClient }, { ParentId: parentId })) {
+  let NextToken: string | undefined;
+  do {
+    const page = await organizations.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken }));
     for (const ou of page.OrganizationalUnits ?? []) if (ou.Name && ou.Id) children.set(ou.Name, ou.Id);
-  }
+    NextToken = page.NextToken;
+  } while (NextToken);
   return children;
 }
 
