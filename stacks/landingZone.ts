@@ -63,6 +63,11 @@ export function buildLandingZone(app: App, config: RampartConfig, options: Landi
     return stack;
   };
 
+  if (security.securityHub.aggregationRegion !== global.homeRegion) {
+    // The Security Hub delegated administrator is designated from OrganizationStack, in the home Region.
+    throw new SynthesisError([`security.yaml securityHub.aggregationRegion ${security.securityHub.aggregationRegion} differs from global.yaml homeRegion ${global.homeRegion}: ` +
+      'central configuration is administered from the Region where the delegated administrator is designated, which Rampart does from the home Region; set aggregationRegion to the home Region']);
+  }
   const securityHub = afterOrganization(new SecurityHubStack(app, 'Rampart-SecurityHub', {
     config,
     env: env(security.securityHub.delegatedAdmin, security.securityHub.aggregationRegion, 'SecurityHubStack (Security Hub delegated administrator)'),

@@ -28,8 +28,8 @@ export class SecurityHubStack extends Stack {
     const linkedRegions = config.global.enabledRegions.filter((region) => region !== hub.aggregationRegion);
     if (linkedRegions.length === 0) {
       throw new SynthesisError([
-        `security.yaml securityHub.aggregationRegion ${hub.aggregationRegion}: central configuration needs a finding aggregator that links at least one other Region, ` +
-          'and global.yaml enabledRegions lists no other; add the second Region the organization uses',
+        `security.yaml securityHub.aggregationRegion ${hub.aggregationRegion}: central configuration needs a finding aggregator linking at least one other Region ` +
+          '(CloudFormation does not accept the API\'s NO_REGIONS mode), and global.yaml enabledRegions lists no other; add the second Region the organization uses',
       ]);
     }
 
