@@ -113,6 +113,20 @@ describe('configuration changes show up in the templates, and only where they sh
     previous = next;
   }, 60_000);
 
+  it('an SCP aimed at one account is attached to that account id', () => {
+    editYaml('organization.yaml', (org) => {
+      org.serviceControlPolicies.push({ name: 'DenyClaimsApiBilling', description: 'No billing changes in claims-api', document: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'aws-portal:Modify*', Resource: '*' }] }, targets: { accounts: ['claims-api'] } });
+    });
+    const next = synthesize();
+    const plans = planStacks(previous, next);
+    expect(changed(plans)).toEqual(['Rampart-Organization']);
+    const added = (plans.find((p) => p.stack === 'Rampart-Organization') as StackPlan).changes;
+    expect(added.map((c) => [c.change, c.type, c.label])).toEqual([['add', 'AWS::Organizations::Policy', 'DenyClaimsApiBilling']]);
+    const policy = resourcesOf(next, 'Rampart-Organization', 'AWS::Organizations::Policy').find((p) => p.Properties.Name === 'DenyClaimsApiBilling');
+    expect(policy?.Properties.TargetIds).toEqual([NEW_ACCOUNT_ID]);
+    previous = next;
+  }, 60_000);
+
   it('dropping a custom source removes its registration from every lake and from the subscriber', () => {
     editYaml('securitylake.yaml', (lake) => {
       lake.customSources = lake.customSources.filter((s: { name: string }) => s.name !== 'network-firewall');
