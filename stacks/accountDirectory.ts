@@ -68,7 +68,7 @@ export class AccountDirectory {
       const entry = this.byName.get(name);
       const where = entry ? this.config.locate('organization', ['accounts', entry.index]) : { file: 'organization.yaml', line: 1, col: 1 };
       return `${where.file}:${where.line}:${where.col}  accounts[${entry?.index ?? '?'}] "${name}" has no id  needed for: ${reasons.join('; ')}  ` +
-        `hint: add id: "123456789012" (quoted) to the account once it exists, or pass -c accountIds=${name}=123456789012`;
+        `hint: add id: "123456789012" (quoted) to the account once it exists, or pass it at synth: -c accountIds=${name}=123456789012 (cdk) or --account-ids ${name}=123456789012 (rampart)`;
     });
     throw new SynthesisError(problems);
   }
