@@ -15,9 +15,7 @@ function main(): void {
   const { config, warnings } = loadValidConfig(configDir);
   for (const warning of warnings) console.error(formatIssue(warning));
   const landingZone = buildLandingZone(app, config, { accountIds: parseAccountIdOverrides(context('accountIds')) });
-  if (landingZone.accountsWithoutIds.length > 0) {
-    console.error(`note: ${landingZone.accountsWithoutIds.length} account(s) have no id yet and are not placed or enrolled as log sources: ${landingZone.accountsWithoutIds.join(', ')}`);
-  }
+  for (const notice of landingZone.notices) console.error(`note: ${notice}`);
   app.synth();
 }
 

@@ -37,8 +37,8 @@ export interface LandingZone {
   governance: GovernanceStack;
   /** All stacks, in deployment order. */
   all: Stack[];
-  /** Accounts left out of placement and log sources because they have no id yet. */
-  accountsWithoutIds: string[];
+  /** What the user should know about what the stacks leave out (printed by the CLIs). */
+  notices: string[];
 }
 
 /**
@@ -124,7 +124,7 @@ export function buildLandingZone(app: App, config: RampartConfig, options: Landi
     securityLake: [...lakeStacks.values()],
     governance,
     all,
-    accountsWithoutIds: accounts.withoutIds(),
+    notices: landingZoneNotices(config, accounts.withoutIds()),
   };
 }
 
@@ -135,4 +135,15 @@ function assertResourceBudget(stacks: Stack[]): void {
       (stack.stackName === 'Rampart-Organization' ? '; it holds one resource per OU, so the OU tree is too large for one stack: merge OUs, or split the organization into several configurations' : '')] : [];
   });
   if (over.length > 0) throw new SynthesisError(over);
+}
+
+function landingZoneNotices(config: RampartConfig, accountsWithoutIds: string[]): string[] {
+  const notices: string[] = [];
+  if (accountsWithoutIds.length > 0) {
+    notices.push(`${accountsWithoutIds.length} account(s) have no id yet and are not placed in their OU: ${accountsWithoutIds.join(', ')}`);
+  }
+  if (!config.organization.keepFullAwsAccess) {
+    notices.push('keepFullAwsAccess: false counts toward the SCP limits, but the stacks leave FullAWSAccess attached: detaching it needs allow-list SCPs, which the configuration does not define');
+  }
+  return notices;
 }

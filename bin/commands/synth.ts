@@ -30,8 +30,7 @@ export function runSynth(options: SynthCommandOptions): number {
       const resources = Object.keys(stack.template.Resources ?? {}).length;
       console.log(`${stack.stackName.padEnd(36)} ${stack.environment.account}/${stack.environment.region.padEnd(15)} ${String(resources).padStart(4)} resources`);
     }
-    const missing = result.landingZone.accountsWithoutIds;
-    if (missing.length > 0) console.log(`note: ${missing.length} account(s) have no id yet and are not placed in their OU: ${missing.join(', ')}`);
+    for (const notice of result.landingZone.notices) console.log(`note: ${notice}`);
     console.log(`${options.config}: ${result.assembly.stacks.length} stacks written to ${options.out}; deploy with npx cdk deploy --app ${options.out} --all`);
     return 0;
   } catch (error) {
