@@ -1,9 +1,10 @@
 import { driftBenchmark } from './drift.bench';
 import type { Benchmark } from './harness';
+import { synthBenchmark } from './synth.bench';
 import { validateBenchmark } from './validate.bench';
 
 /** Every benchmark, in order. `npm run bench -- NAME` runs those whose name contains NAME. */
-const BENCHMARKS: Benchmark[] = [validateBenchmark, driftBenchmark];
+const BENCHMARKS: Benchmark[] = [validateBenchmark, synthBenchmark, driftBenchmark];
 
 async function main(): Promise<void> {
   const filter = process.argv[2];

@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { registerQuery } from './commands/query';
 import { registerSampleLake } from './commands/sampleLake';
+import { registerPlan } from './commands/plan';
 import { registerSchema } from './commands/schema';
+import { registerSynth } from './commands/synth';
 import { registerValidate } from './commands/validate';
 
 // A reader that stops early (`rampart validate | head`) is not an error.
@@ -31,6 +33,8 @@ registerValidate(program);
 registerSchema(program);
 registerQuery(program);
 registerSampleLake(program);
+registerSynth(program);
+registerPlan(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`rampart: ${error instanceof Error ? error.message : String(error)}`);
