@@ -1,0 +1,7 @@
+import { iamService } from './iam';
+import { organizationsService } from './organizations';
+import type { ServiceDefinition } from './service';
+import { stsService } from './sts';
+
+/** Every service FakeAws serves. Add a service here once its model and handlers exist. */
+export const SERVICES: ServiceDefinition[] = [organizationsService, stsService, iamService];
