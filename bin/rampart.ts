@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerSandbox } from './commands/sandbox';
 import { registerSchema } from './commands/schema';
 import { registerValidate } from './commands/validate';
 
@@ -18,6 +19,7 @@ Examples:
 
 registerValidate(program);
 registerSchema(program);
+registerSandbox(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`rampart: ${error instanceof Error ? error.message : String(error)}`);

@@ -74,6 +74,11 @@ export function sessionCredentials(session: SessionRecord): Credentials {
   };
 }
 
+/** The principal forms a policy can name for this caller: its own ARN, and for a session the role's ARN. */
+export function principalArns(caller: Caller): string[] {
+  return caller.kind === 'assumed-role' && caller.roleArn ? [caller.arn, caller.roleArn] : [caller.arn];
+}
+
 export type Identification =
   | { caller: Caller }
   | { problem: 'unknown-key' | 'expired' | 'bad-token' }

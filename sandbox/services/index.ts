@@ -1,7 +1,8 @@
 import { iamService } from './iam';
 import { organizationsService } from './organizations';
+import { s3Service } from './s3';
 import type { ServiceDefinition } from './service';
 import { stsService } from './sts';
 
 /** Every service FakeAws serves. Add a service here once its model and handlers exist. */
-export const SERVICES: ServiceDefinition[] = [organizationsService, stsService, iamService];
+export const SERVICES: ServiceDefinition[] = [organizationsService, stsService, iamService, s3Service];

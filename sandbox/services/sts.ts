@@ -1,5 +1,5 @@
 import type { AssumeRoleRequest, AssumeRoleResponse, GetCallerIdentityResponse } from '@aws-sdk/client-sts';
-import { mintSession, type Caller } from '../auth/credentials';
+import { mintSession, principalArns } from '../auth/credentials';
 import { evaluatePolicy, parsePolicyDocument, type RequestContext } from '../auth/policyDocument';
 import { AwsError } from '../errors';
 import generated from '../models/sts.json';
@@ -17,11 +17,6 @@ const SESSION_POLICY_MAX = 2048;
 
 function validationError(message: string): AwsError {
   return new AwsError('ValidationError', message, { status: 400 });
-}
-
-/** The principal forms a trust policy can name for this caller. */
-function principalArns(caller: Caller): string[] {
-  return caller.kind === 'assumed-role' && caller.roleArn ? [caller.arn, caller.roleArn] : [caller.arn];
 }
 
 function assumeRole(input: AssumeRoleRequest, ctx: CallContext): AssumeRoleResponse {
@@ -48,7 +43,8 @@ function assumeRole(input: AssumeRoleRequest, ctx: CallContext): AssumeRoleRespo
       'aws:PrincipalOrgID': orgId,
       'aws:PrincipalType': ctx.caller.kind === 'assumed-role' ? 'AssumedRole' : 'User',
       'aws:RequestedRegion': ctx.region,
-      'aws:SecureTransport': ctx.overHttp ? 'false' : 'true',
+      // The loopback server stands in for AWS's HTTPS endpoints.
+      'aws:SecureTransport': 'true',
       'aws:MultiFactorAuthPresent': input.SerialNumber && input.TokenCode ? 'true' : undefined,
     },
   };

@@ -51,7 +51,7 @@ export async function listenLoopback(core: SandboxCore, options: ListenOptions =
       };
       dispatch(core, wire, 'http').then(
         (response) => {
-          res.writeHead(response.status, { ...response.headers, 'content-length': String(response.body.length) });
+          res.writeHead(response.status, { 'content-length': String(response.body.length), ...response.headers });
           res.end(wire.method === 'HEAD' ? undefined : response.body);
         },
         (error: unknown) => {

@@ -69,7 +69,7 @@ export function inProcessHandler(core: SandboxCore): FakeRequestHandler {
       return {
         response: {
           statusCode: response.status,
-          headers: { ...response.headers, 'content-length': String(response.body.length) },
+          headers: { 'content-length': String(response.body.length), ...response.headers },
           body: response.streaming ? Readable.from([response.body]) : response.body,
         },
       };
