@@ -56,21 +56,23 @@ export class TaskTokenRegistry {
     return [...this.entries.values()].filter((e) => !e.done).map(({ settle: _settle, done: _done, timer: _timer, ...task }) => task);
   }
 
-  succeed(token: string, output: string, account: string): void {
+  /** SendTaskSuccess from `account` in `region`. */
+  succeed(token: string, output: string, account: string, region: string): void {
+    const entry = this.live(token, account, region);
     try {
       JSON.parse(output);
     } catch {
       throw new AwsError('InvalidOutput', 'The provided JSON output data is invalid.');
     }
-    this.finish(this.live(token, account), { status: 'SUCCEEDED', output });
+    this.finish(entry, { status: 'SUCCEEDED', output });
   }
 
-  fail(token: string, account: string, error?: string, cause?: string): void {
-    this.finish(this.live(token, account), { status: 'FAILED', error, cause });
+  fail(token: string, account: string, region: string, error?: string, cause?: string): void {
+    this.finish(this.live(token, account, region), { status: 'FAILED', error, cause });
   }
 
-  heartbeat(token: string, account: string): void {
-    const entry = this.live(token, account);
+  heartbeat(token: string, account: string, region: string): void {
+    const entry = this.live(token, account, region);
     entry.lastHeartbeatMs = this.clock.nowMs();
     this.arm(entry);
   }
@@ -88,11 +90,12 @@ export class TaskTokenRegistry {
     }
   }
 
-  private live(token: string, account: string): Entry {
+  /** A task token belongs to the account and Region of its execution. */
+  private live(token: string, account: string, region: string): Entry {
     if (!token.startsWith(TOKEN_PREFIX)) throw new AwsError('InvalidToken', 'Invalid token');
     this.sweep();
     const entry = this.entries.get(token);
-    if (!entry || entry.account !== account) throw new AwsError('TaskDoesNotExist', 'Task does not exist');
+    if (!entry || entry.account !== account || entry.region !== region) throw new AwsError('TaskDoesNotExist', 'Task does not exist');
     if (entry.done) throw new AwsError('TaskTimedOut', 'Provided task does not exist anymore');
     return entry;
   }
