@@ -457,7 +457,9 @@ export const s3Service: ServiceDefinition = {
   global: false,
   errors: {
     ...protocolErrors('rest-xml'),
-    validation: (violations) => s3Error('InvalidArgument', violationMessage(violations), 400),
+    validation: (violations) => (violations[0].path.endsWith('locationConstraint')
+      ? s3Error('InvalidLocationConstraint', 'The specified location-constraint is not valid', 400, { LocationConstraint: String(violations[0].value) })
+      : s3Error('InvalidArgument', violationMessage(violations), 400)),
   },
   operations: handlers,
 };
