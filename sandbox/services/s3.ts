@@ -166,15 +166,13 @@ const handlers = {
       throw s3Error('IllegalLocationConstraintException', `The ${constraint ?? 'unspecified'} location constraint is incompatible for the region specific endpoint this request was sent to.`, 400);
     }
     const { bucket } = createBucket(ctx.state, ctx.account, ctx.region, input.Bucket as string, { objectLockEnabled: input.ObjectLockEnabledForBucket }, ctx.clock.now());
-    return {
-      Location: bucket.region === 'us-east-1' ? `/${bucket.name}` : `http://${bucket.name}.s3.amazonaws.com/`,
-      BucketArn: `arn:aws:s3:::${bucket.name}`,
-    };
+    // BucketArn is answered for directory buckets only (API reference); these are general purpose buckets.
+    return { Location: bucket.region === 'us-east-1' ? `/${bucket.name}` : `http://${bucket.name}.s3.amazonaws.com/` };
   },
 
   HeadBucket(input: S3.HeadBucketRequest, ctx: CallContext): S3.HeadBucketOutput {
     const bucket = bucketFor(ctx, input.Bucket as string, { expectedOwner: input.ExpectedBucketOwner });
-    return { BucketRegion: bucket.region, BucketArn: `arn:aws:s3:::${bucket.name}` };
+    return { BucketRegion: bucket.region };
   },
 
   ListBuckets(input: S3.ListBucketsRequest, ctx: CallContext): S3.ListBucketsOutput {
@@ -184,7 +182,7 @@ const handlers = {
       operation: model.operations.ListBuckets, token: input.ContinuationToken, limit: input.MaxBuckets, invalidToken: invalidContinuation, keyOf: (b) => b.name,
     });
     return {
-      Buckets: page.map((b) => ({ Name: b.name, CreationDate: new Date(b.createdAt), BucketRegion: b.region, BucketArn: `arn:aws:s3:::${b.name}` })),
+      Buckets: page.map((b) => ({ Name: b.name, CreationDate: new Date(b.createdAt), BucketRegion: b.region })),
       Owner: { ID: createHash('sha256').update(ctx.account).digest('hex') },
       ...(nextToken ? { ContinuationToken: nextToken } : {}),
       ...(input.Prefix ? { Prefix: input.Prefix } : {}),

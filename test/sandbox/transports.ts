@@ -36,12 +36,14 @@ export async function openOrganization(transport: TransportName, options: FakeAw
   return { ...sandbox, rootId: org.rootId };
 }
 
+export type ServiceError = Error & { name: string; $metadata?: { httpStatusCode?: number }; [member: string]: unknown };
+
 /** The error a promise rejects with (fails the test when it resolves). */
-export async function errorOf(promise: Promise<unknown>): Promise<Error & { name: string; $metadata?: { httpStatusCode?: number }; [k: string]: unknown }> {
+export async function errorOf(promise: Promise<unknown>): Promise<ServiceError> {
   try {
     await promise;
   } catch (error) {
-    return error as Error & { name: string };
+    return error as ServiceError;
   }
   throw new Error('expected the call to fail, but it succeeded');
 }
