@@ -65,6 +65,14 @@ export interface OrganizationData {
 
 export type TargetKind = 'ROOT' | 'ORGANIZATIONAL_UNIT' | 'ACCOUNT';
 
+/** Lookups derived from the data, rebuilt after a structural change (enumerating 5,000 records per call is slow). */
+interface OrganizationIndex {
+  accounts: AccountRecord[];
+  ous: Map<string, string[]>;
+  accountsByParent: Map<string, string[]>;
+  targets: Map<string, string[]>;
+}
+
 /** Organizations quotas from the AWS Organizations User Guide ("Quotas for AWS Organizations"). */
 export const ORGANIZATIONS_QUOTAS = {
   /** Default accounts per organization (adjustable through Service Quotas). */
@@ -153,7 +161,7 @@ function invalidInput(reason: string, message: string): AwsError {
  */
 export class Organization {
   readonly data: OrganizationData;
-  private index: { ous: Map<string, string[]>; accounts: Map<string, string[]>; targets: Map<string, string[]> } | undefined;
+  private index: OrganizationIndex | undefined;
 
   constructor(data: OrganizationData) {
     this.data = data;
@@ -254,8 +262,8 @@ export class Organization {
   }
 
   /** Accounts in the order they joined. */
-  accounts(): AccountRecord[] {
-    return Object.values(this.data.accounts);
+  accounts(): readonly AccountRecord[] {
+    return this.indexes().accounts;
   }
 
   childOus(parentId: string): string[] {
@@ -263,7 +271,7 @@ export class Organization {
   }
 
   childAccounts(parentId: string): string[] {
-    return this.indexes().accounts.get(parentId) ?? [];
+    return this.indexes().accountsByParent.get(parentId) ?? [];
   }
 
   parentOf(childId: string): string | undefined {
@@ -629,20 +637,21 @@ export class Organization {
     this.index = undefined;
   }
 
-  private indexes(): { ous: Map<string, string[]>; accounts: Map<string, string[]>; targets: Map<string, string[]> } {
+  private indexes(): OrganizationIndex {
     if (this.index) return this.index;
     const ous = new Map<string, string[]>();
-    const accounts = new Map<string, string[]>();
+    const accountsByParent = new Map<string, string[]>();
     const targets = new Map<string, string[]>();
     for (const ou of Object.values(this.data.ous)) {
       const list = ous.get(ou.parentId);
       if (list) list.push(ou.id);
       else ous.set(ou.parentId, [ou.id]);
     }
-    for (const account of Object.values(this.data.accounts)) {
-      const list = accounts.get(account.parentId);
+    const accounts = Object.values(this.data.accounts);
+    for (const account of accounts) {
+      const list = accountsByParent.get(account.parentId);
       if (list) list.push(account.id);
-      else accounts.set(account.parentId, [account.id]);
+      else accountsByParent.set(account.parentId, [account.id]);
     }
     for (const target of this.allTargets()) {
       for (const policyId of this.data.attachments[target] ?? []) {
@@ -651,7 +660,7 @@ export class Organization {
         else targets.set(policyId, [target]);
       }
     }
-    this.index = { ous, accounts, targets };
+    this.index = { accounts, ous, accountsByParent, targets };
     return this.index;
   }
 }
