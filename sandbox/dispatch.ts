@@ -135,7 +135,7 @@ export async function dispatch(core: SandboxCore, raw: WireRequest, transport: T
     caller = authenticate(core, service, scope, operation.name);
     const ctx: CallContext = {
       caller, account: caller.account, region, service: model.name, operation: operation.name, requestId,
-      state: core.state, clock: core.clock, random: core.state.random, taskTokens: core.taskTokens, overHttp: transport === 'http',
+      state: core.state, clock: core.clock, random: core.state.random, taskTokens: core.taskTokens,
     };
     const input = protocol.parseInput(request, model, operation);
     const fault = core.faults.check({ service: model.name, operation: operation.name, account: caller.account, region }, core.realismRandom);

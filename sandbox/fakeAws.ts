@@ -216,7 +216,7 @@ export class FakeAws {
       : adminCaller(identity.account);
     const ctx: CallContext = {
       caller, account: identity.account, region: identity.region ?? 'us-east-1', service, operation, requestId: 'direct',
-      state: this.state, clock: this.clock, random: this.state.random, taskTokens: this.taskTokens, overHttp: false,
+      state: this.state, clock: this.clock, random: this.state.random, taskTokens: this.taskTokens,
     };
     if (opModel.input) {
       const violations = validateInput(input, opModel.input, definition.model);

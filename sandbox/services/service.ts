@@ -24,8 +24,6 @@ export interface CallContext {
   readonly random: SeededRandom;
   /** Waiting Step Functions task tokens (approvals). */
   readonly taskTokens: TaskTokenRegistry;
-  /** True when the request came over the loopback HTTP server rather than in-process. */
-  readonly overHttp: boolean;
 }
 
 /**

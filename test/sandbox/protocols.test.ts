@@ -140,6 +140,15 @@ describe('wire errors on the loopback server', () => {
     expect(response.text).toContain('<Code>MissingAuthenticationToken</Code>');
   });
 
+  it('restXml: serves virtual-hosted-style requests named by the Host header', async () => {
+    await sandbox.fake.invoke('s3', 'CreateBucket', { Bucket: 'virtual-hosted' }, { account: '111111111111' });
+    await sandbox.fake.invoke('s3', 'PutObject', { Bucket: 'virtual-hosted', Key: 'a/b.txt', Body: Buffer.from('hosted') }, { account: '111111111111' });
+    for (const host of ['virtual-hosted.localhost', 'virtual-hosted.s3.us-east-1.amazonaws.com', 'virtual-hosted.s3.amazonaws.com']) {
+      const response = await rawRequest(url, { method: 'GET', path: '/a/b.txt', headers: { host, authorization: auth('s3') } });
+      expect({ host, status: response.status, text: response.text }).toEqual({ host, status: 200, text: 'hosted' });
+    }
+  });
+
   it('says plainly when it cannot tell which service a request is for', async () => {
     const response = await rawRequest(url, { method: 'GET', path: '/whatever' });
     expect(response.status).toBe(400);
