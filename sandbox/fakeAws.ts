@@ -161,8 +161,8 @@ export class FakeAws {
       {
         account: identity.account, roleName: identity.roleName,
         roleArn: role?.arn ?? `arn:aws:iam::${identity.account}:role/${identity.roleName}`,
-        // A session for a role that does not exist yet is refused at call time, as AWS refuses it.
-        roleId: role?.id ?? 'AROA-MISSING-ROLE',
+        // Calls are refused (AccessDenied) while the role does not exist; the session binds to it once it does.
+        roleId: role?.id ?? '',
       },
       identity.sessionName ?? 'fakeaws-session', NEVER_EXPIRES, this.state.random,
     );

@@ -84,11 +84,11 @@ export type Identification =
   | { problem: 'unknown-key' | 'expired' | 'bad-token' }
   | { problem: 'role-deleted'; caller: Caller };
 
-function sessionCaller(session: SessionRecord): Caller {
+function sessionCaller(session: SessionRecord, roleId: string): Caller {
   return {
     account: session.account,
     arn: `arn:aws:sts::${session.account}:assumed-role/${session.roleName}/${session.sessionName}`,
-    userId: `${session.roleId}:${session.sessionName}`,
+    userId: `${roleId}:${session.sessionName}`,
     accessKeyId: session.accessKeyId,
     kind: 'assumed-role',
     roleName: session.roleName,
@@ -105,9 +105,11 @@ export function identify(state: SandboxState, accessKeyId: string, sessionToken:
   if (!session) return { problem: 'unknown-key' };
   if (sessionToken !== session.sessionToken) return { problem: 'bad-token' };
   if (session.expiresAt <= nowMs) return { problem: 'expired' };
-  const caller = sessionCaller(session);
-  // A deleted (or deleted and recreated) role takes its sessions' permissions with it.
+  // A deleted (or deleted and recreated) role takes its sessions' permissions with it. A session
+  // handed out before its role existed (roleId '') binds to the role of that name.
   const role = findRole(state, session.account, session.roleName);
-  if (!role || role.id !== session.roleId) return { problem: 'role-deleted', caller };
+  const caller = sessionCaller(session, role?.id ?? session.roleId);
+  if (!role || (session.roleId !== '' && role.id !== session.roleId)) return { problem: 'role-deleted', caller };
+  session.roleId = role.id;
   return { caller };
 }

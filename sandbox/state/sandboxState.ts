@@ -29,6 +29,7 @@ export interface SessionRecord {
   account: string;
   roleName: string;
   roleArn: string;
+  /** The role's id when the session began; '' for a session handed out before its role existed. */
   roleId: string;
   sessionName: string;
   /** Epoch milliseconds. */

@@ -97,6 +97,16 @@ describe.each(TRANSPORTS)('IAM and STS conformance (%s)', (transport) => {
       expect((await errorOf(asRole.send(new GetCallerIdentityCommand({})))).name).toBe('AccessDenied');
     });
 
+    it('binds a session handed out by the sandbox to its role once the role exists', async () => {
+      const asRole = new STSClient(sandbox.client({ account: ACCOUNT, roleName: 'Later', sessionName: 'early' }));
+      expect((await errorOf(asRole.send(new GetCallerIdentityCommand({})))).name).toBe('AccessDenied');
+      await createRole('Later');
+      expect((await asRole.send(new GetCallerIdentityCommand({}))).Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/Later/early`);
+      await iam.send(new I.DeleteRoleCommand({ RoleName: 'Later' }));
+      await createRole('Later');
+      expect((await errorOf(asRole.send(new GetCallerIdentityCommand({})))).name).toBe('AccessDenied');
+    });
+
     it('refuses expired credentials (ExpiredTokenException) and unknown keys (InvalidClientTokenId)', async () => {
       sandbox.fake.clock.set(new Date('2026-12-04T00:00:00Z'));
       await createRole('Clocked');

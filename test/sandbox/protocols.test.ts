@@ -1,5 +1,6 @@
 import * as S3 from '@aws-sdk/client-s3';
 import * as SH from '@aws-sdk/client-securityhub';
+import { execFile } from 'node:child_process';
 import * as http from 'node:http';
 import { Readable } from 'node:stream';
 import { AwsError, type FakeAwsServer } from '../../sandbox';
@@ -103,7 +104,7 @@ function rawRequest(url: string, options: { method?: string; path?: string; head
   });
 }
 
-describe('wire errors on the loopback server', () => {
+describe('the loopback server', () => {
   let sandbox: Sandbox;
   let server: FakeAwsServer;
   let url: string;
@@ -147,6 +148,17 @@ describe('wire errors on the loopback server', () => {
       const response = await rawRequest(url, { method: 'GET', path: '/a/b.txt', headers: { host, authorization: auth('s3') } });
       expect({ host, status: response.status, text: response.text }).toEqual({ host, status: 200, text: 'hosted' });
     }
+  });
+
+  it('serves an unmodified SDK client in another process through AWS_ENDPOINT_URL', async () => {
+    const script = "const { STSClient, GetCallerIdentityCommand } = require('@aws-sdk/client-sts');"
+      + 'new STSClient({}).send(new GetCallerIdentityCommand({})).then((r) => console.log(r.Arn), (e) => { console.error(e.name); process.exit(1); });';
+    const child = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile(process.execPath, ['-e', script], { env: { ...process.env, ...server.env({ account: '444444444444', region: 'eu-west-1' }) } }, (error, stdout) => {
+        resolve({ code: error ? 1 : 0, stdout });
+      });
+    });
+    expect(child).toEqual({ code: 0, stdout: 'arn:aws:iam::444444444444:user/fakeaws-admin\n' });
   });
 
   it('says plainly when it cannot tell which service a request is for', async () => {
