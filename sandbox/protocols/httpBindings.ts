@@ -76,7 +76,11 @@ export function matchRoute(model: ServiceModel, method: string, path: string, qu
     if (!route.queryLiterals.every(([k, v]) => query[k] !== undefined && (v === undefined || query[k] === v))) continue;
     const labels: Record<string, string> = {};
     route.labels.forEach((name, i) => {
-      labels[name] = decodeURIComponent(match[i + 1]);
+      try {
+        labels[name] = decodeURIComponent(match[i + 1]);
+      } catch {
+        throw new AwsError('InvalidURI', `Couldn't parse the specified URI: ${path}`);
+      }
     });
     return { operation: route.operation, labels };
   }
