@@ -87,7 +87,7 @@ class EntryCompiler {
       if (s.kind === 'enum') {
         const table = this.k.add(s.values);
         const other = s.other === undefined ? 'undefined' : this.k.add(s.other);
-        this.lines.push(`let ${v} = ${raw} == null ? undefined : ${table}.get(String(${raw}));`);
+        this.lines.push(`let ${v} = ${raw} == null ? undefined : ${table}.get(typeof ${raw} === 'string' ? ${raw} : String(${raw}));`);
         this.lines.push(`if (${v} === undefined) ${v} = ${other};`);
       } else {
         const type = leaf.type;
@@ -162,7 +162,8 @@ class EntryCompiler {
     this.lines.push(`return { ${fields.join(', ')} };`);
     const body = `"use strict";\n${this.lines.join('\n')}`;
     const factory = new Function('C', 'K', `return function map(e) {\n${body}\n};`) as (c: typeof coerce, k: unknown[]) => (record: unknown) => OcsfEvent;
-    return factory(coerce, this.k.values);
+    // A plain object: module namespaces read through getters, which costs in the hot path.
+    return factory({ ...coerce }, this.k.values);
   }
 }
 

@@ -1,0 +1,220 @@
+/**
+ * Buffers OCSF events per Security Lake partition (source × account × eventDay) in DuckDB staging tables
+ * and writes each as Parquet: ZSTD, sorted by time, typed columns, data pages of at most 1 MB.
+ * Partitions are flushed when they reach a size or an age, and all at once at the end of a batch.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DuckDBDataChunk, DuckDBInstance, type DuckDBAppender, type DuckDBConnection, BOOLEAN, DOUBLE, INTEGER, VARCHAR } from '@duckdb/node-api';
+import type { ColumnLayout, StagingType } from './columnLayout';
+import type { OcsfEvent } from './compileMapping';
+import { eventDay, objectName, partitionPrefix, sourcePrefix } from './lakeLayout';
+import { CHUNK_ROWS, StagingChunkFiller } from './stagingChunk';
+
+/** Where Parquet objects go: an S3 bucket through the provider role, or a local directory. */
+export interface ObjectSink {
+  put(key: string, body: Uint8Array): Promise<void>;
+}
+
+/** One Security Lake custom source: a name registered in Security Lake and the OCSF class it takes. */
+export interface LakeSource {
+  sourceName: string;
+  classUid: number;
+  layout: ColumnLayout;
+  /** Security Lake's provider location for the source; defaults to ext/<sourceName>/. */
+  location?: string;
+}
+
+export interface WrittenObject {
+  key: string;
+  source: string;
+  accountId: string;
+  eventDay: string;
+  rows: number;
+  bytes: number;
+}
+
+export interface LakeWriterOptions {
+  sink: ObjectSink;
+  /** The Region the data is uploaded to (Security Lake's partition key). */
+  region: string;
+  /** Identifies the input batch; object names derive from it so a retry overwrites. */
+  batchId: string;
+  /** Flush a partition when its staged data reaches this many bytes (default 128 MiB). */
+  maxBytes?: number;
+  /** Flush a partition this long after its first event (default 5 minutes, Security Lake's lower bound). */
+  maxAgeMs?: number;
+  now?: () => number;
+}
+
+const DUCK_TYPES = { VARCHAR, INTEGER, DOUBLE, BOOLEAN } as const;
+
+interface Partition {
+  source: LakeSource;
+  accountId: string;
+  day: string;
+  table: string;
+  appender: DuckDBAppender;
+  columns: unknown[][];
+  pendingRows: number;
+  rows: number;
+  bytes: number;
+  /** Largest bytes per row any column reached in one chunk: it bounds the rows a 1 MB page can hold. */
+  widestColumnBytesPerRow: number;
+  openedAt: number;
+  part: number;
+}
+
+/** Security Lake: data pages of at most 1 MB uncompressed. Aim below it, as row groups are only roughly sized. */
+const PAGE_BUDGET_BYTES = 900 * 1024;
+/** DuckDB writes one data page per column per row group, and row groups of at least one vector (2048 rows). */
+const MIN_ROW_GROUP_ROWS = CHUNK_ROWS;
+const MAX_ROW_GROUP_ROWS = 122_880;
+
+let tableCounter = 0;
+
+export class LakeWriter {
+  private readonly partitions = new Map<string, Partition>();
+  private readonly filler = new StagingChunkFiller();
+  private readonly chunks = new Map<number, DuckDBDataChunk>();
+  private columnBytes = new Float64Array(64);
+  private readonly parts = new Map<string, number>();
+  private readonly tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-parquet-'));
+  private readonly maxBytes: number;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
+  readonly written: WrittenObject[] = [];
+
+  private constructor(private readonly connection: DuckDBConnection, private readonly options: LakeWriterOptions) {
+    this.maxBytes = options.maxBytes ?? 128 * 1024 * 1024;
+    this.maxAgeMs = options.maxAgeMs ?? 5 * 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  static async create(options: LakeWriterOptions): Promise<LakeWriter> {
+    const instance = await DuckDBInstance.create(':memory:');
+    return new LakeWriter(await instance.connect(), options);
+  }
+
+  /** Stages one event. Returns true when a partition is due for a flush (call flushDue). */
+  async add(source: LakeSource, accountId: string, event: OcsfEvent): Promise<boolean> {
+    const day = eventDay(event.time);
+    const key = `${source.sourceName}|${accountId}|${day}`;
+    let partition = this.partitions.get(key);
+    if (!partition) {
+      partition = await this.open(source, accountId, day, key);
+    }
+    source.layout.extract(event, partition.columns, partition.pendingRows++);
+    if (partition.pendingRows === CHUNK_ROWS) this.appendPending(partition);
+    return partition.bytes >= this.maxBytes;
+  }
+
+  private async open(source: LakeSource, accountId: string, day: string, key: string): Promise<Partition> {
+    const table = `staging_${++tableCounter}`;
+    await this.connection.run(`CREATE TABLE ${table} (${source.layout.stagingDdl})`);
+    const partition: Partition = {
+      source, accountId, day, table,
+      appender: await this.connection.createAppender(table),
+      columns: source.layout.columns.map(() => new Array(CHUNK_ROWS)),
+      pendingRows: 0, rows: 0, bytes: 0, widestColumnBytesPerRow: 1, openedAt: this.now(), part: this.parts.get(key) ?? 0,
+    };
+    this.partitions.set(key, partition);
+    return partition;
+  }
+
+  private appendPending(partition: Partition): void {
+    const rows = partition.pendingRows;
+    if (rows === 0) return;
+    const types = partition.source.layout.columns.map((c) => c.staging);
+    let chunk = this.chunks.get(partition.source.layout.classUid);
+    if (!chunk) {
+      chunk = DuckDBDataChunk.create(types.map((t: StagingType) => DUCK_TYPES[t]), CHUNK_ROWS);
+      this.chunks.set(partition.source.layout.classUid, chunk);
+    } else {
+      chunk.reset();
+    }
+    if (this.columnBytes.length < types.length) this.columnBytes = new Float64Array(types.length);
+    this.filler.fill(chunk, types, partition.columns, rows, this.columnBytes);
+    const columns = partition.source.layout.columns;
+    for (let c = 0; c < types.length; c++) {
+      partition.bytes += this.columnBytes[c];
+      // A map or list staged as JSON becomes separate key/value (element) columns in Parquet, without the JSON syntax.
+      const perRow = (this.columnBytes[c] / rows) * (columns[c].json ? 0.6 : 1);
+      if (perRow > partition.widestColumnBytesPerRow) partition.widestColumnBytesPerRow = perRow;
+    }
+    partition.appender.appendDataChunk(chunk);
+    partition.rows += rows;
+    partition.pendingRows = 0;
+    for (const column of partition.columns) column.fill(undefined, 0, rows);
+  }
+
+  /** Flushes partitions that are over the size limit or older than the age limit. */
+  async flushDue(): Promise<WrittenObject[]> {
+    const now = this.now();
+    const due = [...this.partitions.values()].filter((p) => p.bytes >= this.maxBytes || now - p.openedAt >= this.maxAgeMs);
+    const out: WrittenObject[] = [];
+    for (const p of due) out.push(...(await this.flush(p)));
+    return out;
+  }
+
+  async flushAll(): Promise<WrittenObject[]> {
+    const out: WrittenObject[] = [];
+    for (const p of [...this.partitions.values()]) out.push(...(await this.flush(p)));
+    return out;
+  }
+
+  private async flush(partition: Partition): Promise<WrittenObject[]> {
+    this.appendPending(partition);
+    partition.appender.flushSync();
+    partition.appender.closeSync();
+    const mapKey = `${partition.source.sourceName}|${partition.accountId}|${partition.day}`;
+    this.partitions.delete(mapKey);
+    const layout = partition.source.layout;
+    const timeColumn = layout.columns.find((c) => c.path.length === 1 && c.path[0] === 'time')!.name;
+    // Rows per row group so the widest column's page stays under the budget. When even the smallest row
+    // group DuckDB writes would not, the partition is split into objects small enough to be one row group.
+    const rowsForBudget = Math.floor(PAGE_BUDGET_BYTES / partition.widestColumnBytesPerRow);
+    const rowGroupRows = Math.max(MIN_ROW_GROUP_ROWS, Math.min(MAX_ROW_GROUP_ROWS, rowsForBudget));
+    const rowsPerObject = rowsForBudget < MIN_ROW_GROUP_ROWS ? Math.max(1, rowsForBudget) : partition.rows;
+    const written: WrittenObject[] = [];
+    for (let offset = 0; offset < partition.rows; offset += rowsPerObject) {
+      const file = path.join(this.tmpDir, `${partition.table}-${offset}.parquet`);
+      const window = rowsPerObject < partition.rows ? ` LIMIT ${rowsPerObject} OFFSET ${offset}` : '';
+      await this.connection.run(
+        `COPY (SELECT ${layout.selectSql} FROM ${partition.table} ORDER BY ${timeColumn}${window}) ` +
+          `TO '${file.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${rowGroupRows})`,
+      );
+      const body = fs.readFileSync(file);
+      fs.rmSync(file, { force: true });
+      const prefix = partitionPrefix(sourcePrefix(partition.source.sourceName, partition.source.location), this.options.region, partition.accountId, partition.day);
+      const part = this.parts.get(mapKey) ?? partition.part;
+      const key = `${prefix}${objectName(partition.source.sourceName, `${partition.accountId}/${partition.day}`, this.options.batchId, part)}`;
+      this.parts.set(mapKey, part + 1);
+      await this.options.sink.put(key, body);
+      const object: WrittenObject = {
+        key, source: partition.source.sourceName, accountId: partition.accountId, eventDay: partition.day,
+        rows: Math.min(rowsPerObject, partition.rows - offset), bytes: body.length,
+      };
+      this.written.push(object);
+      written.push(object);
+    }
+    await this.connection.run(`DROP TABLE ${partition.table}`);
+    return written;
+  }
+
+  /** Events staged and not yet written. */
+  get pendingRows(): number {
+    let n = 0;
+    for (const p of this.partitions.values()) n += p.rows + p.pendingRows;
+    return n;
+  }
+
+  close(): void {
+    for (const p of this.partitions.values()) p.appender.closeSync();
+    this.partitions.clear();
+    this.connection.closeSync();
+    fs.rmSync(this.tmpDir, { recursive: true, force: true });
+  }
+}
+
