@@ -24,6 +24,8 @@ export interface LakeSource {
   layout: ColumnLayout;
   /** Security Lake's provider location for the source; defaults to ext/<sourceName>/. */
   location?: string;
+  /** Where this source's objects go (its own provider role and bucket); defaults to the writer's sink. */
+  sink?: ObjectSink;
 }
 
 export interface WrittenObject {
@@ -55,7 +57,8 @@ interface Partition {
   accountId: string;
   day: string;
   table: string;
-  appender: DuckDBAppender;
+  /** Created with the staging table when the first chunk is full. */
+  appender: DuckDBAppender | undefined;
   columns: unknown[][];
   pendingRows: number;
   rows: number;
@@ -97,35 +100,40 @@ export class LakeWriter {
     return new LakeWriter(await instance.connect(), options);
   }
 
-  /** Stages one event. Returns true when a partition is due for a flush (call flushDue). */
-  async add(source: LakeSource, accountId: string, event: OcsfEvent): Promise<boolean> {
+  /**
+   * Stages one event. Returns a promise only when a chunk of rows is handed to DuckDB (every 2048 rows of a
+   * partition), so the common case costs no await.
+   */
+  add(source: LakeSource, accountId: string, event: OcsfEvent): Promise<void> | undefined {
     const day = eventDay(event.time);
     const key = `${source.sourceName}|${accountId}|${day}`;
     let partition = this.partitions.get(key);
     if (!partition) {
-      partition = await this.open(source, accountId, day, key);
+      partition = {
+        source, accountId, day, table: `staging_${++tableCounter}`, appender: undefined,
+        columns: source.layout.columns.map(() => new Array(CHUNK_ROWS)),
+        pendingRows: 0, rows: 0, bytes: 0, widestColumnBytesPerRow: 1, openedAt: this.now(), part: this.parts.get(key) ?? 0,
+      };
+      this.partitions.set(key, partition);
     }
     source.layout.extract(event, partition.columns, partition.pendingRows++);
-    if (partition.pendingRows === CHUNK_ROWS) this.appendPending(partition);
-    return partition.bytes >= this.maxBytes;
+    return partition.pendingRows === CHUNK_ROWS ? this.appendPending(partition) : undefined;
   }
 
-  private async open(source: LakeSource, accountId: string, day: string, key: string): Promise<Partition> {
-    const table = `staging_${++tableCounter}`;
-    await this.connection.run(`CREATE TABLE ${table} (${source.layout.stagingDdl})`);
-    const partition: Partition = {
-      source, accountId, day, table,
-      appender: await this.connection.createAppender(table),
-      columns: source.layout.columns.map(() => new Array(CHUNK_ROWS)),
-      pendingRows: 0, rows: 0, bytes: 0, widestColumnBytesPerRow: 1, openedAt: this.now(), part: this.parts.get(key) ?? 0,
-    };
-    this.partitions.set(key, partition);
-    return partition;
+  /** True when a partition has reached the size or age limit. */
+  get flushDueNow(): boolean {
+    const now = this.now();
+    for (const p of this.partitions.values()) if (p.bytes >= this.maxBytes || now - p.openedAt >= this.maxAgeMs) return true;
+    return false;
   }
 
-  private appendPending(partition: Partition): void {
+  private async appendPending(partition: Partition): Promise<void> {
     const rows = partition.pendingRows;
     if (rows === 0) return;
+    if (!partition.appender) {
+      await this.connection.run(`CREATE TABLE ${partition.table} (${partition.source.layout.stagingDdl})`);
+      partition.appender = await this.connection.createAppender(partition.table);
+    }
     const types = partition.source.layout.columns.map((c) => c.staging);
     let chunk = this.chunks.get(partition.source.layout.classUid);
     if (!chunk) {
@@ -165,9 +173,9 @@ export class LakeWriter {
   }
 
   private async flush(partition: Partition): Promise<WrittenObject[]> {
-    this.appendPending(partition);
-    partition.appender.flushSync();
-    partition.appender.closeSync();
+    await this.appendPending(partition);
+    partition.appender!.flushSync();
+    partition.appender!.closeSync();
     const mapKey = `${partition.source.sourceName}|${partition.accountId}|${partition.day}`;
     this.partitions.delete(mapKey);
     const layout = partition.source.layout;
@@ -191,7 +199,7 @@ export class LakeWriter {
       const part = this.parts.get(mapKey) ?? partition.part;
       const key = `${prefix}${objectName(partition.source.sourceName, `${partition.accountId}/${partition.day}`, this.options.batchId, part)}`;
       this.parts.set(mapKey, part + 1);
-      await this.options.sink.put(key, body);
+      await (partition.source.sink ?? this.options.sink).put(key, body);
       const object: WrittenObject = {
         key, source: partition.source.sourceName, accountId: partition.accountId, eventDay: partition.day,
         rows: Math.min(rowsPerObject, partition.rows - offset), bytes: body.length,
@@ -211,7 +219,7 @@ export class LakeWriter {
   }
 
   close(): void {
-    for (const p of this.partitions.values()) p.appender.closeSync();
+    for (const p of this.partitions.values()) p.appender?.closeSync();
     this.partitions.clear();
     this.connection.closeSync();
     fs.rmSync(this.tmpDir, { recursive: true, force: true });
