@@ -11,6 +11,9 @@ import type { AttributeType, ScalarType } from './schema';
 
 export type StagingType = 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN';
 
+/** Staging column holding each row's string bytes, used to size Parquet pages. */
+export const ROW_WIDTH_COLUMN = 'row_width';
+
 export interface StagingColumn {
   name: string;
   /** Attribute path in the event, e.g. ['dst_endpoint', 'port']. */
@@ -29,7 +32,7 @@ interface TreeObject { kind: 'object'; children: Map<string, TreeLeaf | TreeObje
 export interface ColumnLayout {
   classUid: number;
   columns: StagingColumn[];
-  /** CREATE TABLE column list for the staging table. */
+  /** CREATE TABLE column list for the staging table (the leaves, then each row's string bytes). */
   stagingDdl: string;
   /** SELECT list producing the final columns from the staging table. */
   selectSql: string;
@@ -133,7 +136,7 @@ export function buildColumnLayout(entries: EntryPlan[]): ColumnLayout {
   return {
     classUid,
     columns,
-    stagingDdl: columns.map((c) => `${c.name} ${c.staging}`).join(', '),
+    stagingDdl: [...columns.map((c) => `${c.name} ${c.staging}`), `${ROW_WIDTH_COLUMN} DOUBLE`].join(', '),
     selectSql: select.join(',\n  '),
     finalColumns,
     extract,

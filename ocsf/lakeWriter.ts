@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBDataChunk, DuckDBInstance, type DuckDBAppender, type DuckDBConnection, BOOLEAN, DOUBLE, INTEGER, VARCHAR } from '@duckdb/node-api';
-import type { ColumnLayout, StagingType } from './columnLayout';
+import { ROW_WIDTH_COLUMN, type ColumnLayout, type StagingType } from './columnLayout';
 import type { OcsfEvent } from './compileMapping';
 import { eventDay, objectName, partitionPrefix, sourcePrefix } from './lakeLayout';
 import { CHUNK_ROWS, StagingChunkFiller } from './stagingChunk';
@@ -77,6 +77,10 @@ const MAX_ROW_GROUP_ROWS = 122_880;
 
 let tableCounter = 0;
 
+function sqlString(text: string): string {
+  return text.replace(/'/g, "''");
+}
+
 export class LakeWriter {
   private readonly partitions = new Map<string, Partition>();
   private readonly filler = new StagingChunkFiller();
@@ -137,7 +141,7 @@ export class LakeWriter {
     const types = partition.source.layout.columns.map((c) => c.staging);
     let chunk = this.chunks.get(partition.source.layout.classUid);
     if (!chunk) {
-      chunk = DuckDBDataChunk.create(types.map((t: StagingType) => DUCK_TYPES[t]), CHUNK_ROWS);
+      chunk = DuckDBDataChunk.create([...types.map((t: StagingType) => DUCK_TYPES[t]), DOUBLE], CHUNK_ROWS);
       this.chunks.set(partition.source.layout.classUid, chunk);
     } else {
       chunk.reset();
@@ -180,30 +184,38 @@ export class LakeWriter {
     this.partitions.delete(mapKey);
     const layout = partition.source.layout;
     const timeColumn = layout.columns.find((c) => c.path.length === 1 && c.path[0] === 'time')!.name;
-    // Rows per row group so the widest column's page stays under the budget. When even the smallest row
-    // group DuckDB writes would not, the partition is split into objects small enough to be one row group.
+    const prefix = partitionPrefix(sourcePrefix(partition.source.sourceName, partition.source.location), this.options.region, partition.accountId, partition.day);
     const rowsForBudget = Math.floor(PAGE_BUDGET_BYTES / partition.widestColumnBytesPerRow);
-    const rowGroupRows = Math.max(MIN_ROW_GROUP_ROWS, Math.min(MAX_ROW_GROUP_ROWS, rowsForBudget));
-    const rowsPerObject = rowsForBudget < MIN_ROW_GROUP_ROWS ? Math.max(1, rowsForBudget) : partition.rows;
-    const written: WrittenObject[] = [];
-    for (let offset = 0; offset < partition.rows; offset += rowsPerObject) {
-      const file = path.join(this.tmpDir, `${partition.table}-${offset}.parquet`);
-      const window = rowsPerObject < partition.rows ? ` LIMIT ${rowsPerObject} OFFSET ${offset}` : '';
+    const files: string[] = [];
+    if (rowsForBudget >= MIN_ROW_GROUP_ROWS) {
+      // Normal rows: one object, row groups sized so the widest column's page stays under the budget.
+      const file = path.join(this.tmpDir, `${partition.table}.parquet`);
       await this.connection.run(
-        `COPY (SELECT ${layout.selectSql} FROM ${partition.table} ORDER BY ${timeColumn}${window}) ` +
-          `TO '${file.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${rowGroupRows})`,
+        `COPY (SELECT ${layout.selectSql} FROM ${partition.table} ORDER BY ${timeColumn}) ` +
+          `TO '${sqlString(file)}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${Math.min(MAX_ROW_GROUP_ROWS, rowsForBudget)})`,
       );
+      files.push(file);
+    } else {
+      // Wide rows: even DuckDB's smallest row group (2048 rows) would make pages too large, so the rows are
+      // split, in time order, into objects whose string bytes fit the budget (each then one small row group).
+      const dir = path.join(this.tmpDir, partition.table);
+      await this.connection.run(
+        `COPY (SELECT ${layout.selectSql}, floor(sum(${ROW_WIDTH_COLUMN}) OVER (ORDER BY ${timeColumn} ROWS UNBOUNDED PRECEDING) / ${PAGE_BUDGET_BYTES}) AS object_part ` +
+          `FROM ${partition.table} ORDER BY ${timeColumn}) TO '${sqlString(dir)}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (object_part), ROW_GROUP_SIZE ${MIN_ROW_GROUP_ROWS})`,
+      );
+      const parts = fs.readdirSync(dir).map((d) => ({ dir: d, n: Number(d.split('=')[1]) })).sort((x, y) => x.n - y.n);
+      for (const part of parts) for (const f of fs.readdirSync(path.join(dir, part.dir)).sort()) files.push(path.join(dir, part.dir, f));
+    }
+    const written: WrittenObject[] = [];
+    for (const file of files) {
       const body = fs.readFileSync(file);
+      const rowCount = Number((await this.connection.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata('${sqlString(file)}')`)).getRowsJson()[0][0]);
       fs.rmSync(file, { force: true });
-      const prefix = partitionPrefix(sourcePrefix(partition.source.sourceName, partition.source.location), this.options.region, partition.accountId, partition.day);
       const part = this.parts.get(mapKey) ?? partition.part;
       const key = `${prefix}${objectName(partition.source.sourceName, `${partition.accountId}/${partition.day}`, this.options.batchId, part)}`;
       this.parts.set(mapKey, part + 1);
       await (partition.source.sink ?? this.options.sink).put(key, body);
-      const object: WrittenObject = {
-        key, source: partition.source.sourceName, accountId: partition.accountId, eventDay: partition.day,
-        rows: Math.min(rowsPerObject, partition.rows - offset), bytes: body.length,
-      };
+      const object: WrittenObject = { key, source: partition.source.sourceName, accountId: partition.accountId, eventDay: partition.day, rows: rowCount, bytes: body.length };
       this.written.push(object);
       written.push(object);
     }

@@ -25,12 +25,16 @@ export class StagingChunkFiller {
   private readonly validity = new BigUint64Array(CHUNK_ROWS / 64);
   private readonly validityBytes = new Uint8Array(this.validity.buffer);
 
+  /** Bytes of string data per row of the last chunk filled (written as the chunk's last column). */
+  private readonly rowWidths = new Float64Array(CHUNK_ROWS);
+
   /**
    * Writes `rows` rows of `columns` (JS values or undefined for NULL) into the chunk; `columnBytes[c]` receives
-   * the bytes staged for column c.
+   * the bytes staged for column c. The chunk has one more DOUBLE column than `types`: each row's string bytes.
    */
   fill(chunk: DuckDBDataChunk, types: readonly StagingType[], columns: readonly unknown[][], rows: number, columnBytes: Float64Array): void {
     chunk.rowCount = rows;
+    this.rowWidths.fill(0, 0, rows);
     for (let c = 0; c < types.length; c++) {
       const vector = duckdb.data_chunk_get_vector(chunk.chunk, c);
       const values = columns[c];
@@ -58,6 +62,7 @@ export class StagingChunkFiller {
       }
       if (types[c] !== 'VARCHAR') columnBytes[c] = rows * 8;
     }
+    duckdb.copy_data_to_vector(duckdb.data_chunk_get_vector(chunk.chunk, types.length), 0, this.rowWidths.buffer, 0, rows * 8);
   }
 
   private buildValidity(values: readonly unknown[], rows: number): boolean {
@@ -131,6 +136,7 @@ export class StagingChunkFiller {
         previous = v;
       }
       const o = offsets[r];
+      this.rowWidths[r] += length;
       view.setUint32(at, length, true);
       if (length <= INLINE_MAX) {
         out.fill(0, at + 4, at + 16);
