@@ -5,6 +5,8 @@
 const PROTOCOLS = ['TCP', 'UDP', 'TCP', 'TCP', 'ICMP'];
 const APP_PROTOCOLS = ['tls', 'http', 'dns', 'unknown'];
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
+/** Common TCP flag combinations as Suricata writes them (hex): SYN, ACK, SYN+ACK, PSH+ACK, FIN+ACK, ... */
+const TCP_FLAGS = ['02', '10', '12', '18', '11', '19', '13', '14', '16', '17'];
 
 /** A small linear congruential generator: the same seed gives the same events. */
 function generator(seed: number): () => number {
@@ -47,7 +49,7 @@ export function networkFirewallLines(count: number, seed = 42, startMs = Date.UT
       if (r % 4 === 0) event.tls = { sni: 'example.com', version: 'TLS 1.2' };
     } else {
       event.netflow = { pkts: 1 + (r % 500), bytes: 60 + (r % 900_000), start: iso, end: iso, age: r % 120, min_ttl: 63, max_ttl: 64 };
-      if (proto === 'TCP') event.tcp = { tcp_flags: ((r >>> 3) & 0x1f).toString(16), syn: true, ack: true };
+      if (proto === 'TCP') event.tcp = { tcp_flags: TCP_FLAGS[(r >>> 3) % TCP_FLAGS.length], syn: true, ack: true };
     }
     lines[i] = JSON.stringify({ ...common, event });
   }

@@ -39,7 +39,7 @@ export function partitionPrefix(prefix: string, region: string, accountId: strin
  * A name that depends only on what is written: the source, the partition, the input batch and the part
  * number within it. A retried batch produces the same names, so it overwrites instead of duplicating.
  */
-export function objectName(sourceName: string, partition: string, batchId: string, part: number): string {
+export function objectName(sourceName: string, partition: string, batchId: string, part: string): string {
   return `${createHash('sha256').update(`${sourceName}\n${partition}\n${batchId}\n${part}`).digest('hex').slice(0, 32)}.parquet`;
 }
 

@@ -48,6 +48,8 @@ export interface LakeWriterOptions {
   /** Flush a partition this long after its first event (default 5 minutes, Security Lake's lower bound). */
   maxAgeMs?: number;
   now?: () => number;
+  /** DuckDB memory limit for staging and sorting (default 512MB); more spills to a temporary directory. */
+  memoryLimit?: string;
 }
 
 const DUCK_TYPES = { VARCHAR, INTEGER, DOUBLE, BOOLEAN } as const;
@@ -66,7 +68,11 @@ interface Partition {
   /** Largest bytes per row any column reached in one chunk: it bounds the rows a 1 MB page can hold. */
   widestColumnBytesPerRow: number;
   openedAt: number;
-  part: number;
+  /** Which flush of this partition key within the batch it is: part of the object names. */
+  flushSequence: number;
+  /** Logs mostly arrive in time order; when they did, the write needs no sort. */
+  lastTime: number;
+  sorted: boolean;
 }
 
 /** Security Lake: data pages of at most 1 MB uncompressed. Aim below it, as row groups are only roughly sized. */
@@ -93,7 +99,13 @@ export class LakeWriter {
   private readonly now: () => number;
   readonly written: WrittenObject[] = [];
 
-  private constructor(private readonly connection: DuckDBConnection, private readonly options: LakeWriterOptions) {
+  /** Completed objects not yet reported by flushDue/flushAll. */
+  private completed: WrittenObject[] = [];
+  /** The flush running in the background (COPY on its own connection) while events keep being staged. */
+  private inFlight: Promise<void> | undefined;
+  private failure: unknown;
+
+  private constructor(private readonly connection: DuckDBConnection, private readonly copyConnection: DuckDBConnection, private readonly options: LakeWriterOptions) {
     this.maxBytes = options.maxBytes ?? 128 * 1024 * 1024;
     this.maxAgeMs = options.maxAgeMs ?? 5 * 60_000;
     this.now = options.now ?? Date.now;
@@ -101,7 +113,10 @@ export class LakeWriter {
 
   static async create(options: LakeWriterOptions): Promise<LakeWriter> {
     const instance = await DuckDBInstance.create(':memory:');
-    return new LakeWriter(await instance.connect(), options);
+    const connection = await instance.connect();
+    // Staged data beyond this spills to disk, which keeps a Lambda's memory bounded.
+    await connection.run(`SET memory_limit = '${options.memoryLimit ?? '512MB'}'`);
+    return new LakeWriter(connection, await instance.connect(), options);
   }
 
   /**
@@ -116,10 +131,12 @@ export class LakeWriter {
       partition = {
         source, accountId, day, table: `staging_${++tableCounter}`, appender: undefined,
         columns: source.layout.columns.map(() => new Array(CHUNK_ROWS)),
-        pendingRows: 0, rows: 0, bytes: 0, widestColumnBytesPerRow: 1, openedAt: this.now(), part: this.parts.get(key) ?? 0,
+        pendingRows: 0, rows: 0, bytes: 0, widestColumnBytesPerRow: 1, openedAt: this.now(), flushSequence: this.parts.get(key) ?? 0, lastTime: -Infinity, sorted: true,
       };
       this.partitions.set(key, partition);
     }
+    if (event.time < partition.lastTime) partition.sorted = false;
+    partition.lastTime = event.time;
     source.layout.extract(event, partition.columns, partition.pendingRows++);
     return partition.pendingRows === CHUNK_ROWS ? this.appendPending(partition) : undefined;
   }
@@ -161,27 +178,61 @@ export class LakeWriter {
     for (const column of partition.columns) column.fill(undefined, 0, rows);
   }
 
-  /** Flushes partitions that are over the size limit or older than the age limit. */
+  /**
+   * Starts writing partitions that are over the size limit or older than the age limit; the COPY runs in the
+   * background while staging goes on (one at a time). Returns the objects completed since the last call.
+   */
   async flushDue(): Promise<WrittenObject[]> {
     const now = this.now();
-    const due = [...this.partitions.values()].filter((p) => p.bytes >= this.maxBytes || now - p.openedAt >= this.maxAgeMs);
-    const out: WrittenObject[] = [];
-    for (const p of due) out.push(...(await this.flush(p)));
-    return out;
+    for (const p of [...this.partitions.values()]) {
+      if (p.bytes < this.maxBytes && now - p.openedAt < this.maxAgeMs) continue;
+      await this.inFlight;
+      this.throwFailure();
+      await this.closeStaging(p);
+      this.inFlight = this.flush(p).then(
+        (objects) => void this.completed.push(...objects),
+        (error: unknown) => void (this.failure = error),
+      ).finally(() => (this.inFlight = undefined));
+    }
+    return this.takeCompleted();
   }
 
+  /** Writes every partition; returns the objects completed since the last report. */
   async flushAll(): Promise<WrittenObject[]> {
-    const out: WrittenObject[] = [];
-    for (const p of [...this.partitions.values()]) out.push(...(await this.flush(p)));
+    await this.inFlight;
+    this.throwFailure();
+    for (const p of [...this.partitions.values()]) {
+      await this.closeStaging(p);
+      this.completed.push(...(await this.flush(p)));
+    }
+    return this.takeCompleted();
+  }
+
+  private takeCompleted(): WrittenObject[] {
+    const out = this.completed;
+    this.completed = [];
     return out;
   }
 
-  private async flush(partition: Partition): Promise<WrittenObject[]> {
+  private throwFailure(): void {
+    if (this.failure !== undefined) {
+      const failure = this.failure;
+      this.failure = undefined;
+      throw failure;
+    }
+  }
+
+  /** Ends staging for a partition (the staging connection); its write then runs on the copy connection. */
+  private async closeStaging(partition: Partition): Promise<void> {
     await this.appendPending(partition);
     partition.appender!.flushSync();
     partition.appender!.closeSync();
     const mapKey = `${partition.source.sourceName}|${partition.accountId}|${partition.day}`;
     this.partitions.delete(mapKey);
+    this.parts.set(mapKey, partition.flushSequence + 1);
+  }
+
+  private async flush(partition: Partition): Promise<WrittenObject[]> {
     const layout = partition.source.layout;
     const timeColumn = layout.columns.find((c) => c.path.length === 1 && c.path[0] === 'time')!.name;
     const prefix = partitionPrefix(sourcePrefix(partition.source.sourceName, partition.source.location), this.options.region, partition.accountId, partition.day);
@@ -190,8 +241,8 @@ export class LakeWriter {
     if (rowsForBudget >= MIN_ROW_GROUP_ROWS) {
       // Normal rows: one object, row groups sized so the widest column's page stays under the budget.
       const file = path.join(this.tmpDir, `${partition.table}.parquet`);
-      await this.connection.run(
-        `COPY (SELECT ${layout.selectSql} FROM ${partition.table} ORDER BY ${timeColumn}) ` +
+      await this.copyConnection.run(
+        `COPY (SELECT ${layout.selectSql} FROM ${partition.table}${partition.sorted ? '' : ` ORDER BY ${timeColumn}`}) ` +
           `TO '${sqlString(file)}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${Math.min(MAX_ROW_GROUP_ROWS, rowsForBudget)})`,
       );
       files.push(file);
@@ -199,7 +250,7 @@ export class LakeWriter {
       // Wide rows: even DuckDB's smallest row group (2048 rows) would make pages too large, so the rows are
       // split, in time order, into objects whose string bytes fit the budget (each then one small row group).
       const dir = path.join(this.tmpDir, partition.table);
-      await this.connection.run(
+      await this.copyConnection.run(
         `COPY (SELECT ${layout.selectSql}, floor(sum(${ROW_WIDTH_COLUMN}) OVER (ORDER BY ${timeColumn} ROWS UNBOUNDED PRECEDING) / ${PAGE_BUDGET_BYTES}) AS object_part ` +
           `FROM ${partition.table} ORDER BY ${timeColumn}) TO '${sqlString(dir)}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (object_part), ROW_GROUP_SIZE ${MIN_ROW_GROUP_ROWS})`,
       );
@@ -209,17 +260,15 @@ export class LakeWriter {
     const written: WrittenObject[] = [];
     for (const file of files) {
       const body = fs.readFileSync(file);
-      const rowCount = Number((await this.connection.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata('${sqlString(file)}')`)).getRowsJson()[0][0]);
+      const rowCount = Number((await this.copyConnection.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata('${sqlString(file)}')`)).getRowsJson()[0][0]);
       fs.rmSync(file, { force: true });
-      const part = this.parts.get(mapKey) ?? partition.part;
-      const key = `${prefix}${objectName(partition.source.sourceName, `${partition.accountId}/${partition.day}`, this.options.batchId, part)}`;
-      this.parts.set(mapKey, part + 1);
+      const key = `${prefix}${objectName(partition.source.sourceName, `${partition.accountId}/${partition.day}`, this.options.batchId, `${partition.flushSequence}.${written.length}`)}`;
       await (partition.source.sink ?? this.options.sink).put(key, body);
       const object: WrittenObject = { key, source: partition.source.sourceName, accountId: partition.accountId, eventDay: partition.day, rows: rowCount, bytes: body.length };
       this.written.push(object);
       written.push(object);
     }
-    await this.connection.run(`DROP TABLE ${partition.table}`);
+    await this.copyConnection.run(`DROP TABLE ${partition.table}`);
     return written;
   }
 
@@ -234,6 +283,7 @@ export class LakeWriter {
     for (const p of this.partitions.values()) p.appender?.closeSync();
     this.partitions.clear();
     this.connection.closeSync();
+    this.copyConnection.closeSync();
     fs.rmSync(this.tmpDir, { recursive: true, force: true });
   }
 }

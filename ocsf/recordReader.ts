@@ -29,7 +29,7 @@ async function* decompressed(body: Buffer | Readable): AsyncGenerator<Buffer> {
   if (head.done) return;
   const headChunk = Buffer.from(head.value as Uint8Array);
   if (isGzip(headChunk)) {
-    const gunzip = createGunzip();
+    const gunzip = createGunzip({ chunkSize: 256 * 1024 });
     const input = Readable.from((async function* () {
       yield headChunk;
       for (let next = await source.next(); !next.done; next = await source.next()) yield Buffer.from(next.value as Uint8Array);

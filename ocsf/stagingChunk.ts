@@ -128,7 +128,7 @@ export class StagingChunkFiller {
       const v = values[r];
       const at = r * 16;
       if (v === undefined || v === null) {
-        out.fill(0, at, at + 16);
+        for (let b = 0; b < 16; b++) out[at + b] = 0;
         continue;
       }
       if (v !== previous) {
@@ -139,8 +139,9 @@ export class StagingChunkFiller {
       this.rowWidths[r] += length;
       view.setUint32(at, length, true);
       if (length <= INLINE_MAX) {
-        out.fill(0, at + 4, at + 16);
-        buf.copy(out, at + 4, o, o + length);
+        // Byte loops: a native copy per short string costs more than the copy.
+        for (let b = 0; b < length; b++) out[at + 4 + b] = buf[o + b];
+        for (let b = length; b < INLINE_MAX; b++) out[at + 4 + b] = 0;
       } else {
         out[at + 4] = buf[o]; out[at + 5] = buf[o + 1]; out[at + 6] = buf[o + 2]; out[at + 7] = buf[o + 3];
         const p = lo + o;

@@ -122,10 +122,31 @@ export function compileStrftime(format: string): { parse: TimeParser } | { error
 
 /** The parser for a format as written in a mapping file; an error names what is wrong with the format. */
 export function timeParser(format: string | undefined): { parse: TimeParser } | { error: string } {
-  if (format === undefined || format === 'auto') return { parse: parseAuto };
+  if (format === undefined || format === 'auto') {
+    let last: string | undefined, lastTime: number | undefined;
+    return { parse: (v) => {
+      if (typeof v !== 'string') return parseAuto(v);
+      if (v !== last) {
+        last = v;
+        lastTime = parseAuto(v);
+      }
+      return lastTime;
+    } };
+  }
   if (format === 'epoch') return { parse: (v) => (typeof v === 'number' || (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v)) ? fromSeconds(Number(v)) : undefined) };
   if (format === 'epoch_ms') return { parse: (v) => (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v)) ? fromMillis(Number(v)) : undefined) };
-  if (format === 'iso8601') return { parse: (v) => (typeof v === 'string' ? parseIso8601(v) : undefined) };
+  if (format === 'iso8601') {
+    // Flow logs repeat the same time in several fields (timestamp, end): remember the last one.
+    let last: string | undefined, lastTime: number | undefined;
+    return { parse: (v) => {
+      if (typeof v !== 'string') return undefined;
+      if (v !== last) {
+        last = v;
+        lastTime = parseIso8601(v);
+      }
+      return lastTime;
+    } };
+  }
   if (format.includes('%')) return compileStrftime(format);
   return { error: `unknown time format "${format}" (use epoch, epoch_ms, iso8601 or a strftime pattern such as %Y-%m-%dT%H:%M:%S.%fZ)` };
 }

@@ -1,0 +1,20 @@
+import * as fs from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { customSource, CustomSourcePipeline } from './ocsf/customSourcePipeline';
+import { DeadLetterWriter } from './ocsf/deadLetters';
+import { LakeWriter } from './ocsf/lakeWriter';
+import { loadMappingText } from './ocsf/loadMapping';
+import { readRecords } from './ocsf/recordReader';
+import { networkFirewallLines } from './bench/networkFirewallEvents';
+(async () => {
+  const compiled = loadMappingText(fs.readFileSync('bench/fixtures/bench-nfw-typed.json', 'utf8'), 'x').compiled!;
+  const objects = [0, 1].map((f) => gzipSync(networkFirewallLines(100000, f).join('\n')));
+  const sink = { put: async () => {} };
+  const t = Date.now();
+  const writer = await LakeWriter.create({ sink, region: 'us-east-1', batchId: 'b' });
+  const p = new CustomSourcePipeline(customSource('nf', compiled, [{ sourceName: 'nf', classUid: 4001 }]), writer, new DeadLetterWriter(sink, 'b', 'd'));
+  for (const o of objects) for await (const b of readRecords(o)) await p.process(b, 'x', '111122223333');
+  const t1 = Date.now();
+  await p.finish();
+  console.log('stage', t1 - t, 'finish', Date.now() - t1);
+})();
