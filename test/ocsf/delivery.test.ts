@@ -4,8 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { networkFirewallLines } from '../../bench/networkFirewallEvents';
+import { buildColumnLayout } from '../../ocsf/columnLayout';
 import { customSource, type CustomSource } from '../../ocsf/customSourcePipeline';
 import type { DeadLetter } from '../../ocsf/deadLetters';
+import { LakeWriter } from '../../ocsf/lakeWriter';
 import { loadMappingFile } from '../../ocsf/loadMapping';
 import { transformFiles } from '../../ocsf/transformFiles';
 import { parquetPages } from './parquetPages';
@@ -97,6 +99,45 @@ describe('Parquet delivery', () => {
       expect(Math.max(...pages.map((p) => p.uncompressed))).toBeLessThanOrEqual(1024 * 1024);
     }
   }, 120_000);
+});
+
+describe('partition buffers', () => {
+  const mapping = loadMappingFile('builtin:aws-network-firewall').compiled!;
+  const lake = { sourceName: 'network-firewall', classUid: 4001, layout: buildColumnLayout(mapping.plan.entries) };
+  const events = networkFirewallLines(6000, 21).map((l) => mapping.map(JSON.parse(l)));
+
+  async function stage(writer: LakeWriter, from: number, to: number, account = '111122223333') {
+    for (const event of events.slice(from, to)) await writer.add(lake, account, event);
+  }
+
+  test('flush by size: a partition over the limit is written while staging goes on', async () => {
+    const puts: string[] = [];
+    const writer = await LakeWriter.create({ sink: { put: async (key) => void puts.push(key) }, region: 'us-east-1', batchId: 'b1', maxBytes: 256 * 1024 });
+    const written = [];
+    for (let i = 0; i < events.length; i += 1000) {
+      await stage(writer, i, i + 1000);
+      written.push(...(await writer.flushDue()));
+    }
+    written.push(...(await writer.flushAll()));
+    writer.close();
+    expect(written.reduce((n, o) => n + o.rows, 0)).toBe(6000);
+    expect(written.map((o) => o.rows)).toEqual([3000, 3000]);
+    expect(new Set(puts).size).toBe(puts.length);
+  });
+
+  test('flush by age, per partition (account × day)', async () => {
+    let now = 0;
+    const writer = await LakeWriter.create({ sink: { put: async () => undefined }, region: 'us-east-1', batchId: 'b2', maxAgeMs: 300_000, now: () => now });
+    await stage(writer, 0, 100);
+    now = 200_000;
+    await stage(writer, 100, 200, '222233334444');
+    expect(await writer.flushDue()).toEqual([]);
+    now = 300_000;
+    const first = await writer.flushDue();
+    const second = await writer.flushAll();
+    writer.close();
+    expect([...first, ...second].map((o) => [o.accountId, o.rows])).toEqual([['111122223333', 100], ['222233334444', 100]]);
+  });
 });
 
 describe('malformed input goes to the dead-letter place with its reason', () => {
