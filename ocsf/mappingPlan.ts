@@ -319,6 +319,9 @@ class EntryChecker {
     if (scalar === 'timestamp' && format === undefined && this.timestamp && source.kind === 'path' && this.timestamp.source.kind === 'path' && source.text === this.timestamp.source.text) {
       format = this.timestamp.format;
     }
+    if (field === 'connection_info.tcp_flags' && source.kind === 'path' && format !== 'hex') {
+      this.warn(field, 'Suricata-based logs (AWS Network Firewall) write tcp_flags in hexadecimal, e.g. "1b"; read as decimal, such events are rejected as a wrong type', `write {"path": "${source.text}", "type": "int", "format": "hex"} if this source writes hexadecimal flags`);
+    }
     const allowed = scalar === 'int' ? enumValues(owner, name, this.cls) : undefined;
     if (source.kind === 'const') {
       const c = coerceConstToType(source.value, type);

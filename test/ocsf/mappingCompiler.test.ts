@@ -27,6 +27,11 @@ describe('published mapping files load unchanged', () => {
     expect(messages.some((m) => /metadata\.profiles: .*(comma-separated string|single value, not a list)/.test(m))).toBe(true);
   });
 
+  test('Network Firewall: decimal tcp_flags are flagged, since the service writes them in hexadecimal', () => {
+    const loaded = loadMappingFile(path.join(REFERENCE_DIR, 'aws_nfw.json'));
+    expect(loaded.issues).toContainEqual(expect.objectContaining({ severity: 'warning', where: 'ocsf_mapping.netflow.schema_mapping.connection_info.tcp_flags', fix: expect.stringContaining('"format": "hex"') }));
+  });
+
   test('Sysmon: file.type_uid is read as file.type_id, the fixed type_uid 100701 is recomputed, strings for objects become their name', () => {
     const loaded = loadMappingFile(path.join(REFERENCE_DIR, 'windows_sysmon.json'));
     const where = loaded.issues.map((i) => i.where);
