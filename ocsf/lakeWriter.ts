@@ -92,12 +92,11 @@ export class LakeWriter {
   private readonly filler = new StagingChunkFiller();
   private readonly chunks = new Map<number, DuckDBDataChunk>();
   private columnBytes = new Float64Array(64);
-  private readonly parts = new Map<string, number>();
-  private readonly tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-parquet-'));
+  private readonly flushSequences = new Map<string, number>();
+  private readonly tmpDir: string;
   private readonly maxBytes: number;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
-  readonly written: WrittenObject[] = [];
 
   /** Completed objects not yet reported by flushDue/flushAll. */
   private completed: WrittenObject[] = [];
@@ -105,18 +104,27 @@ export class LakeWriter {
   private inFlight: Promise<void> | undefined;
   private failure: unknown;
 
-  private constructor(private readonly connection: DuckDBConnection, private readonly copyConnection: DuckDBConnection, private readonly options: LakeWriterOptions) {
+  private constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly copyConnection: DuckDBConnection,
+    private readonly options: LakeWriterOptions,
+    tmpDir: string,
+  ) {
+    this.tmpDir = tmpDir;
     this.maxBytes = options.maxBytes ?? 128 * 1024 * 1024;
     this.maxAgeMs = options.maxAgeMs ?? 5 * 60_000;
     this.now = options.now ?? Date.now;
   }
 
   static async create(options: LakeWriterOptions): Promise<LakeWriter> {
+    const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-parquet-'));
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
-    // Staged data beyond this spills to disk, which keeps a Lambda's memory bounded.
+    // Staged data beyond the limit spills to the temporary directory (in Lambda, /tmp: the code directory is
+    // read-only), which keeps memory bounded.
     await connection.run(`SET memory_limit = '${options.memoryLimit ?? '512MB'}'`);
-    return new LakeWriter(connection, await instance.connect(), options);
+    await connection.run(`SET temp_directory = '${sqlString(path.join(tmpDir, 'spill'))}'`);
+    return new LakeWriter(connection, await instance.connect(), options, tmpDir);
   }
 
   /**
@@ -131,7 +139,7 @@ export class LakeWriter {
       partition = {
         source, accountId, day, table: `staging_${++tableCounter}`, appender: undefined,
         columns: source.layout.columns.map(() => new Array(CHUNK_ROWS)),
-        pendingRows: 0, rows: 0, bytes: 0, widestColumnBytesPerRow: 1, openedAt: this.now(), flushSequence: this.parts.get(key) ?? 0, lastTime: -Infinity, sorted: true,
+        pendingRows: 0, rows: 0, bytes: 0, widestColumnBytesPerRow: 1, openedAt: this.now(), flushSequence: this.flushSequences.get(key) ?? 0, lastTime: -Infinity, sorted: true,
       };
       this.partitions.set(key, partition);
     }
@@ -229,7 +237,7 @@ export class LakeWriter {
     partition.appender!.closeSync();
     const mapKey = `${partition.source.sourceName}|${partition.accountId}|${partition.day}`;
     this.partitions.delete(mapKey);
-    this.parts.set(mapKey, partition.flushSequence + 1);
+    this.flushSequences.set(mapKey, partition.flushSequence + 1);
   }
 
   private async flush(partition: Partition): Promise<WrittenObject[]> {
@@ -265,7 +273,6 @@ export class LakeWriter {
       const key = `${prefix}${objectName(partition.source.sourceName, `${partition.accountId}/${partition.day}`, this.options.batchId, `${partition.flushSequence}.${written.length}`)}`;
       await (partition.source.sink ?? this.options.sink).put(key, body);
       const object: WrittenObject = { key, source: partition.source.sourceName, accountId: partition.accountId, eventDay: partition.day, rows: rowCount, bytes: body.length };
-      this.written.push(object);
       written.push(object);
     }
     await this.copyConnection.run(`DROP TABLE ${partition.table}`);
