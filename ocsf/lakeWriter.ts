@@ -50,6 +50,8 @@ export interface LakeWriterOptions {
   now?: () => number;
   /** DuckDB memory limit for staging and sorting (default 512MB); more spills to a temporary directory. */
   memoryLimit?: string;
+  /** DuckDB threads (default 1: the event loop keeps the other core; measured faster and cheaper on 2 vCPUs). */
+  threads?: number;
 }
 
 const DUCK_TYPES = { VARCHAR, INTEGER, DOUBLE, BOOLEAN } as const;
@@ -124,6 +126,7 @@ export class LakeWriter {
     // read-only), which keeps memory bounded.
     await connection.run(`SET memory_limit = '${options.memoryLimit ?? '512MB'}'`);
     await connection.run(`SET temp_directory = '${sqlString(path.join(tmpDir, 'spill'))}'`);
+    await connection.run(`SET threads = ${Math.max(1, Math.floor(options.threads ?? 1))}`);
     return new LakeWriter(connection, await instance.connect(), options, tmpDir);
   }
 
