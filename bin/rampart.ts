@@ -5,6 +5,8 @@ import { registerPlan } from './commands/plan';
 import { registerSandbox } from './commands/sandbox';
 import { registerSchema } from './commands/schema';
 import { registerSynth } from './commands/synth';
+import { registerMapping } from './commands/mapping';
+import { registerTransform } from './commands/transform';
 import { registerValidate } from './commands/validate';
 
 // A reader that stops early (`rampart validate | head`) is not an error.
@@ -28,15 +30,21 @@ Examples:
   rampart validate config/examples/pci-org
   rampart validate ./my-landing-zone --json
   rampart schema --out schemas/
+  rampart synth --out cdk.out
+  rampart sandbox init --config config/examples/pci-org --state sandbox.json
+  rampart transform --source aws-network-firewall --input ocsf/samples/aws-network-firewall/flow.log --out out/
+  rampart mapping check my-mapping.json
   rampart query failed-compliance-controls --lake out/lake`);
 
 registerValidate(program);
 registerSchema(program);
-registerQuery(program);
-registerSampleLake(program);
 registerSynth(program);
 registerPlan(program);
 registerSandbox(program);
+registerTransform(program);
+registerMapping(program);
+registerQuery(program);
+registerSampleLake(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`rampart: ${error instanceof Error ? error.message : String(error)}`);

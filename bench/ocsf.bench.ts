@@ -1,0 +1,122 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { customSource, CustomSourcePipeline } from '../ocsf/customSourcePipeline';
+import { DeadLetterWriter } from '../ocsf/deadLetters';
+import { LakeWriter, type ObjectSink } from '../ocsf/lakeWriter';
+import { loadMappingText } from '../ocsf/loadMapping';
+import { readRecords } from '../ocsf/recordReader';
+import { report, round, type Benchmark } from './harness';
+import { naiveMapper } from './naiveMapper';
+import { networkFirewallLines } from './networkFirewallEvents';
+
+const EVENTS = 1_000_000;
+const FILES = 10;
+
+/** Counts what would be uploaded, so the figure is Parquet production, not the disk. */
+class CountingSink implements ObjectSink {
+  objects = 0;
+  bytes = 0;
+  async put(_key: string, body: Uint8Array): Promise<void> {
+    this.objects++;
+    this.bytes += body.length;
+  }
+}
+
+function peakRssSampler(): { stop(): number } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
+  return { stop: () => (clearInterval(timer), Math.max(peak, process.memoryUsage().rss)) };
+}
+
+function seconds(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+/** CPU seconds used by the whole process (all threads, DuckDB's included) since `start`. */
+function cpuSeconds(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
+/**
+ * 1,000,000 Network Firewall events in 10 gzipped log objects (generated deterministically):
+ * the mapping stage against a naive per-event path-walking mapper, and the whole path
+ * (decompress + parse + map + Parquet) against decompress + JSON.parse alone.
+ */
+export const ocsfBenchmark: Benchmark = {
+  name: 'ocsf.network-firewall',
+  async run() {
+    const mappingText = fs.readFileSync(path.join(__dirname, 'fixtures', 'bench-nfw-typed.json'), 'utf8');
+    const compiled = loadMappingText(mappingText, 'bench-nfw-typed.json').compiled!;
+    const naive = naiveMapper(JSON.parse(mappingText));
+    const perFile = EVENTS / FILES;
+    const objects: Buffer[] = [];
+    for (let f = 0; f < FILES; f++) objects.push(gzipSync(networkFirewallLines(perFile, 1000 + f, Date.UTC(2024, 4, 1, 12) + f * perFile * 7).join('\n')));
+    const gzBytes = objects.reduce((n, o) => n + o.length, 0);
+
+    // Mapping stage: same parsed events through both mappers, alternating which goes first.
+    let compiledSeconds = 0, naiveSeconds = 0, mapped = 0;
+    for (let f = 0; f < FILES; f++) {
+      const parsed: unknown[] = [];
+      for await (const batch of readRecords(objects[f])) for (const r of batch) parsed.push(JSON.parse(r.text!));
+      const runCompiled = () => {
+        const start = process.hrtime.bigint();
+        for (const event of parsed) compiled.map(event);
+        compiledSeconds += seconds(start);
+      };
+      const runNaive = () => {
+        const start = process.hrtime.bigint();
+        for (const event of parsed) naive(event);
+        naiveSeconds += seconds(start);
+      };
+      if (f % 2 === 0) { runCompiled(); runNaive(); } else { runNaive(); runCompiled(); }
+      mapped += parsed.length;
+    }
+    const mappingRate = mapped / compiledSeconds;
+    const naiveRate = mapped / naiveSeconds;
+
+    // Floor of the work: decompress + split + JSON.parse.
+    let parsedCount = 0;
+    const floorStart = process.hrtime.bigint();
+    const floorCpu = process.cpuUsage();
+    for (const object of objects) for await (const batch of readRecords(object)) for (const r of batch) if (JSON.parse(r.text!)) parsedCount++;
+    const floorRate = parsedCount / seconds(floorStart);
+    const floorCpuRate = parsedCount / cpuSeconds(floorCpu);
+
+    // End to end, through the same pipeline the handlers and `rampart transform` use.
+    const sink = new CountingSink();
+    const source = customSource('network-firewall', compiled, [{ sourceName: 'network-firewall', classUid: 4001 }]);
+    const sampler = peakRssSampler();
+    const e2eStart = process.hrtime.bigint();
+    const e2eCpu = process.cpuUsage();
+    const writer = await LakeWriter.create({ sink, region: 'us-east-1', batchId: 'bench' });
+    const pipeline = new CustomSourcePipeline(source, writer, new DeadLetterWriter(sink, 'bench', '20240501'));
+    for (let f = 0; f < FILES; f++) for await (const batch of readRecords(objects[f])) await pipeline.process(batch, `bench:${f}`, '111122223333');
+    const counts = await pipeline.finish();
+    const e2eRate = counts.in / seconds(e2eStart);
+    const e2eCpuRate = counts.in / cpuSeconds(e2eCpu);
+    const peakRss = sampler.stop();
+    writer.close();
+    if (counts.written !== EVENTS) throw new Error(`expected ${EVENTS} written, got ${counts.written} (${JSON.stringify(counts.rejectedByCode)})`);
+
+    const mappingRatio = round(mappingRate / naiveRate, 2);
+    const e2eRatio = round(e2eRate / floorRate, 2);
+    return [
+      report({
+        name: 'ocsf.map.network-firewall-1m', value: Math.round(mappingRate), unit: 'events/s', events: mapped,
+        baseline: { name: 'naive per-event path-walk mapper', value: Math.round(naiveRate) }, ratio: mappingRatio,
+        goal: '>= 4x the naive mapper', goalMet: mappingRatio >= 4,
+      }),
+      report({
+        name: 'ocsf.end-to-end.network-firewall-1m', value: Math.round(e2eRate), unit: 'events/s', events: counts.in,
+        baseline: { name: 'gunzip + split + JSON.parse only', value: Math.round(floorRate) }, ratio: e2eRatio,
+        goal: '>= 0.6 of decompress + parse; peak RSS < 1 GiB', goalMet: e2eRatio >= 0.6 && peakRss < 1024 ** 3,
+        peakRssMiB: Math.round(peakRss / 1024 ** 2), gzippedInputMiB: round(gzBytes / 1024 ** 2, 1),
+        parquetObjects: sink.objects, parquetMiB: round(sink.bytes / 1024 ** 2, 1),
+        // Events per CPU-second (all threads): the work itself, less sensitive to a busy machine than wall time.
+        perCpuSecond: { endToEnd: Math.round(e2eCpuRate), decompressParse: Math.round(floorCpuRate), ratio: round(e2eCpuRate / floorCpuRate, 2) },
+      }),
+    ];
+  },
+};

@@ -1,0 +1,41 @@
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { readRecords, type RawRecord } from '../../ocsf/recordReader';
+
+async function all(body: Buffer | Readable): Promise<RawRecord[]> {
+  const out: RawRecord[] = [];
+  for await (const batch of readRecords(body)) out.push(...batch);
+  return out;
+}
+
+describe('reading log objects into records', () => {
+  const lines = ['{"a":1}', '{"a":2}', '{"a":3}'];
+
+  test('plain JSON lines, with CRLF, blank lines and no final newline', async () => {
+    expect(await all(Buffer.from(`${lines[0]}\r\n\r\n${lines[1]}\n${lines[2]}`))).toEqual([
+      { text: lines[0], line: 1 }, { text: lines[1], line: 3 }, { text: lines[2], line: 4 },
+    ]);
+  });
+
+  test('gzip is recognised by its bytes, whatever the name; a stream split mid-line is rejoined', async () => {
+    const gz = gzipSync(lines.join('\n') + '\n');
+    const pieces = [gz.subarray(0, 7), gz.subarray(7, 20), gz.subarray(20)];
+    expect((await all(Readable.from(pieces))).map((r) => r.text)).toEqual(lines);
+  });
+
+  test('a JSON array document yields its elements', async () => {
+    expect(await all(Buffer.from(`\n[${lines.join(',\n')}]\n`))).toEqual([
+      { text: '{"a":1}', line: 1 }, { text: '{"a":2}', line: 2 }, { text: '{"a":3}', line: 3 },
+    ]);
+  });
+
+  test('bytes that are not UTF-8 are kept raw, line by line', async () => {
+    const records = await all(Buffer.concat([Buffer.from(`${lines[0]}\n`), Buffer.from([0xff, 0x00, 0x41]), Buffer.from(`\n${lines[1]}\n`)]));
+    expect(records).toEqual([{ text: lines[0], line: 1 }, { bytes: Buffer.from([0xff, 0x00, 0x41]), line: 2 }, { text: lines[1], line: 3 }]);
+  });
+
+  test('an empty object has no records', async () => {
+    expect(await all(Buffer.alloc(0))).toEqual([]);
+    expect(await all(gzipSync(''))).toEqual([]);
+  });
+});
