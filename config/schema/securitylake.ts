@@ -36,10 +36,10 @@ export const CUSTOM_SOURCE_EVENT_CLASSES = {
   EMAIL_URL_ACTIVITY: { uid: 4012, code: 'murl' },
   DEVICE_INVENTORY_INFO: { uid: 5001, code: 'inv' },
   DEVICE_CONFIG_STATE: { uid: 5002, code: 'cfg' },
-  WEB_RESOURCE_ACCESS_ACTIVITY: { uid: 6001, code: 'wacc' },
+  WEB_RESOURCE_ACTIVITY: { uid: 6001, code: 'web' },
   APPLICATION_LIFECYCLE: { uid: 6002, code: 'life' },
   API_ACTIVITY: { uid: 6003, code: 'api' },
-  WEB_RESOURCE_ACTIVITY: { uid: 6004, code: 'web' },
+  WEB_RESOURCE_ACCESS_ACTIVITY: { uid: 6004, code: 'wacc' },
 } as const;
 export type CustomSourceEventClass = keyof typeof CUSTOM_SOURCE_EVENT_CLASSES;
 
