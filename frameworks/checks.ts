@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { BuiltinCatalogs, ConformancePackRuleData, SecurityHubControlData } from './catalogs';
-import { parseCheckRef, type CheckRef } from './model';
+import { checkRef, parseCheckRef, type CheckRef } from './model';
 
 /** What one result of a check covers. */
 export const CHECK_SCOPES = ['organization', 'account', 'account-region', 'region'] as const;
@@ -114,10 +114,36 @@ export class CheckDescriber {
   private readonly securityHubControls: ReadonlyMap<string, SecurityHubControlData>;
   private readonly configRules: ConfigRuleIndex;
   private readonly cache = new Map<CheckRef, CheckDescription | undefined>();
+  private readonly refCache = new Map<string, Map<string, CheckRef | undefined>>();
 
   constructor(private readonly catalogue: CheckCatalogue, catalogs: BuiltinCatalogs) {
     this.securityHubControls = new Map(catalogs.securityHubPci.controls.map((c) => [c.securityControlId, c]));
     this.configRules = new ConfigRuleIndex(catalogs);
+  }
+
+  /**
+   * The reference mappings use for a result: Config rules by their template name (a result may
+   * name the rule's source identifier); undefined when the check or item is not in the catalogue.
+   */
+  canonicalRef(checkId: string, item?: string): CheckRef | undefined {
+    // Called once per check result (hundreds of thousands): answers are cached per check and item.
+    let byItem = this.refCache.get(checkId);
+    if (!byItem) this.refCache.set(checkId, (byItem = new Map()));
+    const key = item ?? '';
+    if (!byItem.has(key)) byItem.set(key, this.computeCanonicalRef(checkId, item));
+    return byItem.get(key);
+  }
+
+  private computeCanonicalRef(checkId: string, item?: string): CheckRef | undefined {
+    const check = this.catalogue.byId.get(checkId);
+    if (!check) return undefined;
+    if (item === undefined) return check.items === undefined || check.items === 'log-sources' ? checkId : undefined;
+    if (check.items === 'config-rules') {
+      const name = this.configRules.canonicalName(item);
+      return name === undefined ? undefined : checkRef(checkId, name);
+    }
+    if (check.items === 'securityhub-pci-controls') return this.securityHubControls.has(item) ? checkRef(checkId, item) : undefined;
+    return check.items === 'log-sources' ? checkRef(checkId, item) : undefined;
   }
 
   describe(ref: CheckRef): CheckDescription | undefined {

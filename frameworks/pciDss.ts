@@ -42,7 +42,7 @@ export function buildPciDss(catalogs: BuiltinCatalogs, checks: CheckCatalogue): 
       for (const id of sub.thirdLevelIds) {
         controls.push({
           id,
-          title: sub.shortTitle,
+          title: `Part of ${sub.id}: ${sub.shortTitle}`,
           groupPath: [requirement.id, sub.id],
           responsibility,
           responsibilityNote,
@@ -73,7 +73,7 @@ export function buildPciDss(catalogs: BuiltinCatalogs, checks: CheckCatalogue): 
     groups,
     controls,
     notices: [
-      'Requirement titles are short paraphrases, not PCI SSC text; read the standard for the requirement itself.',
+      'Requirement titles are short paraphrases, not PCI SSC text; the data set has no titles for third-level requirements, so each shows its sub-requirement\'s. Read the standard for the requirement itself.',
       'Third-level requirement ids come from a secondary source and were not checked line by line against the standard; appendices A1-A3 are not in the catalogue.',
       'The customer / AWS / not-applicable split is published per principal requirement (AWS serverless reference architecture); each requirement shows its principal requirement\'s split.',
       `Security Hub controls: ${securityHubPci.counts.controls} from the AWS documentation (${securityHubPci.counts.controlsInLatestDocRevision} in its latest revision); ${securityHubPci.counts.withUnverifiedFields} have fields that need checking against ListStandardsControlAssociations.`,

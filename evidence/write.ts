@@ -1,0 +1,96 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { EvidenceBuild } from './build';
+import { buildManifest, MANIFEST_FILE, sha256Hex } from './manifest';
+import { renderCsv } from './render/csv';
+import { renderHtml } from './render/html';
+import { renderOcsf } from './render/ocsf';
+import type { EvidenceReport } from './report';
+import type { ResultIndex } from './resultIndex';
+
+/** File names inside one evidence set. */
+export const EVIDENCE_FILES = {
+  report: 'report.json',
+  html: 'report.html',
+  csv: 'controls.csv',
+  ocsf: 'findings.ocsf.jsonl',
+  results: 'check-results.jsonl',
+} as const;
+
+export interface EvidenceSet {
+  framework: string;
+  /** `<framework>/<YYYY-MM-DD>`: the same layout as the evidence bucket's `evidence/<framework>/<date>/`. */
+  dir: string;
+  files: { path: string; content: Buffer }[];
+  /** SHA-256 of manifest.json: record it (notification, log) to detect a rewritten manifest. */
+  manifestSha256: string;
+}
+
+/** The files of every framework's evidence set, manifest included: pure, for the local writer and the S3 writer alike. */
+export function evidenceFiles(build: EvidenceBuild): EvidenceSet[] {
+  const { report } = build;
+  const date = report.generatedAt.slice(0, 10);
+  return report.frameworks.map((framework) => {
+    const single: EvidenceReport = { ...report, frameworks: [framework] };
+    const files = [
+      { path: EVIDENCE_FILES.report, content: Buffer.from(`${JSON.stringify(single, null, 1)}\n`) },
+      { path: EVIDENCE_FILES.html, content: Buffer.from(renderHtml(single)) },
+      { path: EVIDENCE_FILES.csv, content: Buffer.from(renderCsv(framework)) },
+      { path: EVIDENCE_FILES.ocsf, content: Buffer.from(renderOcsf(single, framework)) },
+      { path: EVIDENCE_FILES.results, content: resultLines(build, framework.id) },
+    ];
+    const manifest = buildManifest({ framework: framework.id, generatedAt: report.generatedAt, inventory: report.inventory ?? null }, files);
+    const manifestContent = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
+    return {
+      framework: framework.id,
+      dir: `${framework.id}/${date}`,
+      files: [...files, { path: MANIFEST_FILE, content: manifestContent }],
+      manifestSha256: sha256Hex(manifestContent),
+    };
+  });
+}
+
+/** check-results.jsonl: every result the framework judged, one canonical JSON record per line, in result-id order. */
+function resultLines(build: EvidenceBuild, frameworkId: string): Buffer {
+  const positions = build.records.get(frameworkId) ?? new Int32Array(0);
+  const chunks: Buffer[] = [];
+  const CHUNK = 5000;
+  for (let start = 0; start < positions.length; start += CHUNK) {
+    let text = '';
+    for (let i = start; i < Math.min(start + CHUNK, positions.length); i++) text += `${resultLine(build.index, positions[i])}\n`;
+    chunks.push(Buffer.from(text));
+  }
+  return Buffer.concat(chunks);
+}
+
+/** One result as a JSON line, keys in a fixed order (the raw evidence is kept as the check produced it). */
+function resultLine(index: ResultIndex, p: number): string {
+  const { checkId, item, status, scope, observedAt, detail, evidence } = index.results[p];
+  return JSON.stringify({
+    resultId: index.resultId(p), ref: index.refs[p], checkId, item, status,
+    scope: { accountId: scope.accountId, accountName: scope.accountName, ou: scope.ou, region: scope.region },
+    observedAt, detail, evidence,
+  });
+}
+
+export class EvidenceWriteError extends Error {}
+
+/**
+ * Writes each framework's set under `<outDir>/<framework>/<date>/`. Evidence is write-once: a set
+ * that already exists is never overwritten (choose another directory, or remove it deliberately).
+ */
+export function writeEvidence(build: EvidenceBuild, outDir: string): EvidenceSet[] {
+  const sets = evidenceFiles(build);
+  for (const set of sets) {
+    const dir = path.join(outDir, set.dir);
+    if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) {
+      throw new EvidenceWriteError(`${dir} already holds evidence for ${set.framework} on ${set.dir.split('/')[1]}; evidence is never overwritten: choose another --out directory or move the existing set`);
+    }
+  }
+  for (const set of sets) {
+    const dir = path.join(outDir, set.dir);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const file of set.files) fs.writeFileSync(path.join(dir, file.path), file.content, { flag: 'wx' });
+  }
+  return sets;
+}
