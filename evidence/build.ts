@@ -13,6 +13,7 @@ import {
   type AccountReport,
   type AppliedAttestation,
   type AppliedException,
+  type BaselineReport,
   type ControlReport,
   type ControlResult,
   type CoverageKind,
@@ -153,6 +154,7 @@ export function buildEvidenceReport(input: EvidenceInput): EvidenceBuild {
       results: countBy(CONTROL_RESULTS, controls.map((c) => c.result)),
       history: countBy(HISTORY_CHANGES, controls.map((c) => c.history.change)),
       groups: groupReports(framework, controls),
+      baselines: baselineReports(controls),
       accounts,
       ous: ouReports(accounts),
       controls,
@@ -480,6 +482,14 @@ function groupReports(framework: Framework, controls: ControlReport[]): GroupRep
   return framework.groups.map((g) => {
     const list = byGroup.get(g.id) ?? [];
     return { id: g.id, title: g.title, parentId: g.parentId, responsibilitySplit: g.responsibilitySplit, controls: list.length, results: countBy(CONTROL_RESULTS, list.map((c) => c.result)) };
+  });
+}
+
+function baselineReports(controls: ControlReport[]): BaselineReport[] {
+  const names = [...new Set(controls.flatMap((c) => c.baselines ?? []))];
+  return ['LOW', 'MODERATE', 'HIGH', 'PRIVACY'].filter((b) => names.includes(b)).map((baseline) => {
+    const list = controls.filter((c) => c.baselines?.includes(baseline));
+    return { baseline, controls: list.length, coverage: countBy(COVERAGE_KINDS, list.map((c) => c.coverage)), results: countBy(CONTROL_RESULTS, list.map((c) => c.result)) };
   });
 }
 

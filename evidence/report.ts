@@ -63,6 +63,8 @@ export interface FrameworkReport {
   results: Record<ControlResult, number>;
   history: Record<HistoryChange, number>;
   groups: GroupReport[];
+  /** NIST-based frameworks: coverage and results per baseline (LOW, MODERATE, HIGH, PRIVACY). */
+  baselines: BaselineReport[];
   accounts: AccountReport[];
   ous: OuReport[];
   controls: ControlReport[];
@@ -76,6 +78,13 @@ export interface GroupReport {
   parentId?: string;
   responsibilitySplit?: ResponsibilitySplit;
   controls: number;
+  results: Record<ControlResult, number>;
+}
+
+export interface BaselineReport {
+  baseline: string;
+  controls: number;
+  coverage: Record<CoverageKind, number>;
   results: Record<ControlResult, number>;
 }
 

@@ -95,6 +95,13 @@ export function indexResults(input: readonly CheckResult[], describer: CheckDesc
     const regionA = sa.region ?? '';
     const regionB = sb.region ?? '';
     if (regionA !== regionB) return regionA < regionB ? -1 : 1;
+    // Repeats of one check and scope: by content, so their #n ids do not depend on arrival order.
+    const ra = input[a];
+    const rb = input[b];
+    if (ra.observedAt !== rb.observedAt) return ra.observedAt < rb.observedAt ? -1 : 1;
+    if (ra.status !== rb.status) return ra.status < rb.status ? -1 : 1;
+    if (ra.detail !== rb.detail) return ra.detail < rb.detail ? -1 : 1;
+    if ((ra.item ?? '') !== (rb.item ?? '')) return (ra.item ?? '') < (rb.item ?? '') ? -1 : 1;
     return a - b;
   };
   let total = 0;

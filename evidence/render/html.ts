@@ -97,6 +97,7 @@ function frameworkSection(report: EvidenceReport, f: FrameworkReport): string {
     f.appliesTo === 'pci-accounts' ? 'PCI accounts and organization-wide results' : 'every account'
   }: ${f.resultsUsed} check results used, ${f.accounts.length} accounts.</p>
 ${f.notices.length ? `<div class="notices"><h3>Read first</h3><ul>${f.notices.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>` : ''}
+${baselinesTable(f)}
 ${groupsTable(f)}
 <h3>Needs attention (${attention.length})</h3>
 ${attention.length ? attention.map((c) => controlDetails(c)).join('\n') : '<p>No control failed, was excepted or could not be determined.</p>'}
@@ -116,6 +117,14 @@ ${f.unresolvedMappings.length ? `<details><summary>Mappings Rampart could not at
 function order(c: ControlReport): number {
   const resultRank = c.result === 'failed' ? 0 : c.result === 'unknown' ? 10 : 20;
   return resultRank + (c.severity ? SEVERITY_RANK[c.severity] : 5);
+}
+
+function baselinesTable(f: FrameworkReport): string {
+  if (f.baselines.length === 0) return '';
+  const rows = f.baselines
+    .map((b) => `<tr><td>${esc(b.baseline)}</td><td class="num">${b.controls}</td><td class="num">${b.coverage.automated}</td><td class="num">${b.coverage.attested}</td><td class="num">${b.coverage.unmapped + b.coverage['not-evaluated']}</td><td class="barcell">${miniBar(b.results, b.controls)}</td><td class="num bad">${b.results.failed}</td><td class="num">${b.results.satisfied}</td></tr>`)
+    .join('');
+  return `<h3>By baseline</h3><table class="baselines"><thead><tr><th>Baseline</th><th>Controls</th><th>Automated</th><th>Attested</th><th>Without evidence</th><th>Results</th><th>Failed</th><th>Satisfied</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function groupsTable(f: FrameworkReport): string {
