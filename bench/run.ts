@@ -1,8 +1,9 @@
 import type { Benchmark } from './harness';
+import { evidenceBenchmark } from './evidence.bench';
 import { validateBenchmark } from './validate.bench';
 
 /** Every benchmark, in order. `npm run bench -- NAME` runs those whose name contains NAME. */
-const BENCHMARKS: Benchmark[] = [validateBenchmark];
+const BENCHMARKS: Benchmark[] = [validateBenchmark, evidenceBenchmark];
 
 async function main(): Promise<void> {
   const filter = process.argv[2];

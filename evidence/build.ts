@@ -92,8 +92,7 @@ export function buildEvidenceReport(input: EvidenceInput): EvidenceBuild {
     const aggregate = (key: string): RefAggregate | undefined => {
       const cacheKey = `${pciOnly ? 'pci' : 'all'}|${key}`;
       if (!aggregates.has(cacheKey)) {
-        const positions = index.byKey.get(key);
-        aggregates.set(cacheKey, positions ? aggregateResults(positions, index, directory.size, inScope) : emptyAggregate(directory.size));
+        aggregates.set(cacheKey, aggregateResults(index.positions(key), index, directory.size, inScope));
       }
       return aggregates.get(cacheKey);
     };

@@ -43,7 +43,7 @@ export function inventorySha256(inventory: unknown): string {
 
 export function buildManifest(
   meta: { framework: string; generatedAt: string; inventory?: EvidenceManifest['inventory'] },
-  files: readonly { path: string; content: Uint8Array }[],
+  files: readonly { path: string; content: readonly Uint8Array[] }[],
 ): EvidenceManifest {
   return {
     schema: MANIFEST_SCHEMA,
@@ -52,7 +52,11 @@ export function buildManifest(
     inventory: meta.inventory ?? null,
     algorithm: 'SHA-256',
     files: files
-      .map((f) => ({ path: f.path, sha256: sha256Hex(f.content), bytes: f.content.byteLength }))
+      .map((f) => {
+        const hash = createHash('sha256');
+        for (const chunk of f.content) hash.update(chunk);
+        return { path: f.path, sha256: hash.digest('hex'), bytes: f.content.reduce((n, c) => n + c.byteLength, 0) };
+      })
       .sort((a, b) => (a.path < b.path ? -1 : 1)),
   };
 }

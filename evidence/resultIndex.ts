@@ -50,8 +50,8 @@ export class ResultIndex {
     readonly accounts: Int32Array,
     /** 1 for the first result of a reference and scope, 2 and up for repeats. */
     private readonly repeats: Uint32Array,
-    /** Result positions by mapping key: the full reference, and the bare check id for per-item results. */
-    readonly byKey: ReadonlyMap<string, readonly number[]>,
+    /** Result positions by canonical reference. */
+    private readonly byRef: ReadonlyMap<string, readonly number[]>,
     /** Results whose check or item is not in the catalogue, counted by reference. */
     readonly unknown: ReadonlyMap<string, number>,
   ) {}
@@ -59,6 +59,21 @@ export class ResultIndex {
   get size(): number {
     return this.results.length;
   }
+
+  /** Positions of the results a mapping reference covers: one item (`check:item`), or a check with all its items. */
+  positions(ref: string): readonly number[] {
+    if (ref.includes(':')) return this.byRef.get(ref) ?? [];
+    let all = this.wholeChecks.get(ref);
+    if (!all) {
+      all = [...(this.byRef.get(ref) ?? [])];
+      for (const [key, list] of this.byRef) if (key.startsWith(`${ref}:`)) for (const p of list) all.push(p);
+      all.sort((a, b) => a - b);
+      this.wholeChecks.set(ref, all);
+    }
+    return all;
+  }
+
+  private readonly wholeChecks = new Map<string, number[]>();
 
   /** Stable id of a result: `<ref>@<account id or org>[/<region>]`, `#n` appended to repeats. */
   resultId(position: number): string {
@@ -110,7 +125,7 @@ export function indexResults(input: readonly CheckResult[], describer: CheckDesc
   const refs: string[] = new Array(total);
   const accounts = new Int32Array(total);
   const repeats = new Uint32Array(total);
-  const byKey = new Map<string, number[]>();
+  const byRef = new Map<string, readonly number[]>();
   let p = 0;
   for (const ref of [...groups.keys()].sort()) {
     const list = (groups.get(ref) as number[]).sort(byScope);
@@ -126,13 +141,7 @@ export function indexResults(input: readonly CheckResult[], describer: CheckDesc
         accountId === undefined ? -1 : previous && previous.accountId === accountId ? accounts[p - 1] : directory.position(accountId, { name: accountName, ou });
       repeats[p] = previous && previous.accountId === accountId && previous.region === region ? repeats[p - 1] + 1 : 1;
     }
-    byKey.set(ref, positions);
-    const checkId = input[list[0]].checkId;
-    if (checkId !== ref) {
-      const bare = byKey.get(checkId);
-      if (bare) for (const q of positions) bare.push(q);
-      else byKey.set(checkId, positions.slice());
-    }
+    byRef.set(ref, positions);
   }
-  return new ResultIndex(results, refs, accounts, repeats, byKey, unknown);
+  return new ResultIndex(results, refs, accounts, repeats, byRef, unknown);
 }

@@ -17,11 +17,17 @@ export const EVIDENCE_FILES = {
   results: 'check-results.jsonl',
 } as const;
 
+export interface EvidenceFile {
+  path: string;
+  content: readonly Buffer[];
+}
+
 export interface EvidenceSet {
   framework: string;
   /** `<framework>/<YYYY-MM-DD>`: the same layout as the evidence bucket's `evidence/<framework>/<date>/`. */
   dir: string;
-  files: { path: string; content: Buffer }[];
+  /** File contents as chunks (the raw results of a large organization run to hundreds of megabytes). */
+  files: EvidenceFile[];
   /** SHA-256 of manifest.json: record it (notification, log) to detect a rewritten manifest. */
   manifestSha256: string;
 }
@@ -32,11 +38,11 @@ export function evidenceFiles(build: EvidenceBuild): EvidenceSet[] {
   const date = report.generatedAt.slice(0, 10);
   return report.frameworks.map((framework) => {
     const single: EvidenceReport = { ...report, frameworks: [framework] };
-    const files = [
-      { path: EVIDENCE_FILES.report, content: Buffer.from(`${JSON.stringify(single, null, 1)}\n`) },
-      { path: EVIDENCE_FILES.html, content: Buffer.from(renderHtml(single)) },
-      { path: EVIDENCE_FILES.csv, content: Buffer.from(renderCsv(framework)) },
-      { path: EVIDENCE_FILES.ocsf, content: Buffer.from(renderOcsf(single, framework)) },
+    const files: EvidenceFile[] = [
+      { path: EVIDENCE_FILES.report, content: [Buffer.from(`${JSON.stringify(single, null, 1)}\n`)] },
+      { path: EVIDENCE_FILES.html, content: [Buffer.from(renderHtml(single))] },
+      { path: EVIDENCE_FILES.csv, content: [Buffer.from(renderCsv(framework))] },
+      { path: EVIDENCE_FILES.ocsf, content: [Buffer.from(renderOcsf(single, framework))] },
       { path: EVIDENCE_FILES.results, content: resultLines(build, framework.id) },
     ];
     const manifest = buildManifest({ framework: framework.id, generatedAt: report.generatedAt, inventory: report.inventory ?? null }, files);
@@ -44,14 +50,14 @@ export function evidenceFiles(build: EvidenceBuild): EvidenceSet[] {
     return {
       framework: framework.id,
       dir: `${framework.id}/${date}`,
-      files: [...files, { path: MANIFEST_FILE, content: manifestContent }],
+      files: [...files, { path: MANIFEST_FILE, content: [manifestContent] }],
       manifestSha256: sha256Hex(manifestContent),
     };
   });
 }
 
 /** check-results.jsonl: every result the framework judged, one canonical JSON record per line, in result-id order. */
-function resultLines(build: EvidenceBuild, frameworkId: string): Buffer {
+function resultLines(build: EvidenceBuild, frameworkId: string): Buffer[] {
   const positions = build.records.get(frameworkId) ?? new Int32Array(0);
   const chunks: Buffer[] = [];
   const CHUNK = 5000;
@@ -60,7 +66,7 @@ function resultLines(build: EvidenceBuild, frameworkId: string): Buffer {
     for (let i = start; i < Math.min(start + CHUNK, positions.length); i++) text += `${resultLine(build.index, positions[i])}\n`;
     chunks.push(Buffer.from(text));
   }
-  return Buffer.concat(chunks);
+  return chunks;
 }
 
 /** One result as a JSON line, keys in a fixed order (the raw evidence is kept as the check produced it). */
@@ -90,7 +96,14 @@ export function writeEvidence(build: EvidenceBuild, outDir: string): EvidenceSet
   for (const set of sets) {
     const dir = path.join(outDir, set.dir);
     fs.mkdirSync(dir, { recursive: true });
-    for (const file of set.files) fs.writeFileSync(path.join(dir, file.path), file.content, { flag: 'wx' });
+    for (const file of set.files) {
+      const fd = fs.openSync(path.join(dir, file.path), 'wx');
+      try {
+        for (const chunk of file.content) fs.writeSync(fd, chunk);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
   }
   return sets;
 }

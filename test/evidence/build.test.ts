@@ -154,3 +154,23 @@ describe('check result input', () => {
     expect(parsed.rejected[0].reason).toMatch(/not JSON/);
   });
 });
+
+describe('results of per-item checks', () => {
+  it('count for a control mapped to the whole check and for one mapped to one item', () => {
+    const framework = testFramework();
+    framework.controls = [
+      { id: 'ALL-SOURCES', title: 'All sources', groupPath: [], responsibility: 'customer', checks: [{ ref: 'securitylake.sources-collecting', basis: 'test' }] },
+      { id: 'TRAIL', title: 'CloudTrail', groupPath: [], responsibility: 'customer', checks: [{ ref: 'securitylake.sources-collecting:CLOUD_TRAIL_MGMT', basis: 'test' }] },
+    ];
+    const source = (item: string | undefined, status: 'pass' | 'fail') => result(status, alpha, { checkId: 'securitylake.sources-collecting', ...(item ? { item } : {}) });
+    const { report } = buildEvidenceReport({
+      now: NOW, frameworks: [framework], describer, accounts: ACCOUNTS,
+      checkResults: [source('CLOUD_TRAIL_MGMT', 'pass'), source('VPC_FLOW', 'fail'), source(undefined, 'pass')],
+    });
+    const [all, trail] = report.frameworks[0].controls;
+    expect(all.checks[0].counts).toEqual({ pass: 2, fail: 1, unknown: 0, 'not-applicable': 0 });
+    expect(all.result).toBe('failed');
+    expect(trail.checks[0].counts).toEqual({ pass: 1, fail: 0, unknown: 0, 'not-applicable': 0 });
+    expect(trail.result).toBe('satisfied');
+  });
+});
