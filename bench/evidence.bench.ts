@@ -12,7 +12,7 @@ const REGIONS = ['us-east-1', 'us-east-2', 'us-west-2', 'ca-central-1'];
 const FRAMEWORKS = ['pci-dss-4.0', 'cccs-medium-pbhva', 'nist-800-53-r5'];
 
 /**
- * Evidence for 1,000 accounts x 4 Regions x the three built-in frameworks, from synthetic check
+ * Evidence (build, render, hash, write to disk) for 1,000 accounts x 4 Regions x the three built-in frameworks, from synthetic check
  * results (every check of the catalogue in its scope, Security Hub PCI controls in PCI accounts,
  * conformance-pack rules everywhere; 0.5% failing, 0.1% unknown). Baseline: JSON.stringify of the
  * same check results, in the same process.
@@ -36,16 +36,18 @@ export const evidenceBenchmark: Benchmark = {
       const sets = writeEvidence(buildEvidenceReport(input), path.join(root, String(run++)));
       bytes = sets.reduce((n, s) => n + s.files.reduce((m, f) => m + f.content.reduce((k, c) => k + c.byteLength, 0), 0), 0);
     }, 3);
-    const once = await timeMs(() => buildEvidenceReport(input));
-    const htmlBytes = once.result.report.frameworks.map((f) => f.id);
+    // CPU time of one more run: on a shared machine wall time also counts waiting for a core.
+    const cpuBefore = process.cpuUsage();
+    const once = await timeMs(() => writeEvidence(buildEvidenceReport(input), path.join(root, 'cpu')));
+    const cpu = process.cpuUsage(cpuBefore);
     fs.rmSync(root, { recursive: true, force: true });
 
     const common = { accounts: ACCOUNTS, regions: REGIONS.length, frameworks: FRAMEWORKS.length, checkResults: results.length };
     return [
       report({ name: 'evidence.build.1000-accounts-4-regions-3-frameworks', value: build, unit: 'ms', ...common, baseline: { name: 'JSON.stringify of the check results', value: baseline } }),
       report({
-        name: 'evidence.generate.1000-accounts-4-regions-3-frameworks', value: generate, unit: 'ms', ...common, frameworkSets: htmlBytes.length,
-        writtenMegabytes: round(bytes / 1e6, 1), baseline: { name: 'JSON.stringify of the check results', value: baseline }, goal: '< 10000 ms', goalMet: generate < 10000,
+        name: 'evidence.generate.1000-accounts-4-regions-3-frameworks', value: generate, unit: 'ms', ...common, frameworkSets: once.result.length,
+        writtenMegabytes: round(bytes / 1e6, 1), oneRun: { wallMs: round(once.ms), cpuMs: round((cpu.user + cpu.system) / 1000), loadAverage: round(os.loadavg()[0], 2) }, baseline: { name: 'JSON.stringify of the check results', value: baseline }, goal: '< 10000 ms', goalMet: generate < 10000,
       }),
     ];
   },

@@ -25,7 +25,7 @@ import {
   type ScopeFinding,
   type Severity,
 } from './report';
-import { AccountDirectory, indexResults, type AccountInfo, type ResultIndex } from './resultIndex';
+import { AccountDirectory, indexResults, STATUS_CODES, type AccountInfo, type ResultIndex } from './resultIndex';
 
 export interface EvidenceInput {
   /** The time of the report; the engine never reads the clock. */
@@ -192,14 +192,14 @@ function emptyAggregate(size: number): RefAggregate {
 
 function aggregateResults(positions: readonly number[], index: ResultIndex, size: number, inScope: (account: number) => boolean): RefAggregate {
   const agg = emptyAggregate(size);
+  const regions = new Set<number>();
   for (const p of positions) {
     const account = index.accounts[p];
     if (!inScope(account)) continue;
-    const result = index.results[p];
     agg.positions.push(p);
-    const status = result.status;
+    const status = STATUS_CODES[index.statuses[p]];
     agg.counts[status]++;
-    if (result.scope.region) agg.regions.add(result.scope.region);
+    if (index.regions[p] >= 0) regions.add(index.regions[p]);
     if (account < 0) agg.organizationWide = true;
     else agg.evaluated.add(account);
     if (status === 'fail') {
@@ -212,6 +212,7 @@ function aggregateResults(positions: readonly number[], index: ResultIndex, size
       agg.passSample.push(p);
     }
   }
+  for (const r of regions) agg.regions.add(index.regionNames[r]);
   return agg;
 }
 

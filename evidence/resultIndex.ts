@@ -1,6 +1,6 @@
 import type { CheckDescriber } from '../frameworks/checks';
 import { checkRef } from '../frameworks/model';
-import type { CheckResult } from './checkResult';
+import type { CheckResult, CheckStatus } from './checkResult';
 
 /** An account as the configuration knows it: logical name, OU path, PCI flag. */
 export interface AccountInfo {
@@ -37,19 +37,31 @@ export class AccountDirectory {
   }
 }
 
+export const STATUS_CODES: readonly CheckStatus[] = ['pass', 'fail', 'unknown', 'not-applicable'];
+const STATUS_CODE: Record<CheckStatus, number> = { pass: 0, fail: 1, unknown: 2, 'not-applicable': 3 };
+
 /**
- * Check results ordered by check reference, then account, then Region, as parallel columns
- * (hundreds of thousands of results: no per-result objects beyond the results themselves).
+ * Check results ordered by check reference, then account, then Region, with the fields evidence
+ * aggregates on as typed columns: hundreds of thousands of results are read in that order many
+ * times, and chasing each result object through memory would dominate the time.
  */
 export class ResultIndex {
+  private readonly wholeChecks = new Map<string, number[]>();
+
   constructor(
     readonly results: CheckResult[],
     /** Canonical check reference (Config rules by template name). */
     readonly refs: string[],
     /** Position in the account directory; -1 for results with no account. */
     readonly accounts: Int32Array,
+    /** Index into STATUS_CODES. */
+    readonly statuses: Uint8Array,
+    /** Index into `regionNames`; -1 for results with no Region. */
+    readonly regions: Int32Array,
+    readonly regionNames: readonly string[],
     /** 1 for the first result of a reference and scope, 2 and up for repeats. */
     private readonly repeats: Uint32Array,
+    private readonly accountIds: readonly string[],
     /** Result positions by canonical reference. */
     private readonly byRef: ReadonlyMap<string, readonly number[]>,
     /** Results whose check or item is not in the catalogue, counted by reference. */
@@ -73,21 +85,28 @@ export class ResultIndex {
     return all;
   }
 
-  private readonly wholeChecks = new Map<string, number[]>();
-
   /** Stable id of a result: `<ref>@<account id or org>[/<region>]`, `#n` appended to repeats. */
   resultId(position: number): string {
-    const { accountId, region } = this.results[position].scope;
+    const account = this.accounts[position];
+    const region = this.regions[position];
     const repeat = this.repeats[position];
-    return `${this.refs[position]}@${accountId ?? 'org'}${region ? `/${region}` : ''}${repeat > 1 ? `#${repeat}` : ''}`;
+    return `${this.refs[position]}@${account < 0 ? 'org' : this.accountIds[account]}${region < 0 ? '' : `/${this.regionNames[region]}`}${repeat > 1 ? `#${repeat}` : ''}`;
   }
 }
 
 /** Canonicalizes references and orders the results so their ids are stable whatever order they came in. */
 export function indexResults(input: readonly CheckResult[], describer: CheckDescriber, directory: AccountDirectory): ResultIndex {
+  const n = input.length;
   const unknown = new Map<string, number>();
   const groups = new Map<string, number[]>();
-  for (let i = 0; i < input.length; i++) {
+  // One pass in input order reads every field needed later into typed columns.
+  const accountOf = new Int32Array(n);
+  const regionOf = new Int32Array(n);
+  const statusOf = new Uint8Array(n);
+  const accountIndex = new Map<string, number>();
+  const firstSeen: number[] = [];
+  const regionIndex = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
     const result = input[i];
     const ref = describer.canonicalRef(result.checkId, result.item);
     if (ref === undefined) {
@@ -98,18 +117,46 @@ export function indexResults(input: readonly CheckResult[], describer: CheckDesc
     const group = groups.get(ref);
     if (group) group.push(i);
     else groups.set(ref, [i]);
+    const { accountId, region } = result.scope;
+    if (accountId === undefined) accountOf[i] = -1;
+    else {
+      let a = accountIndex.get(accountId);
+      if (a === undefined) {
+        accountIndex.set(accountId, (a = firstSeen.length));
+        firstSeen.push(i);
+      }
+      accountOf[i] = a;
+    }
+    if (region === undefined) regionOf[i] = -1;
+    else {
+      let r = regionIndex.get(region);
+      if (r === undefined) regionIndex.set(region, (r = regionIndex.size));
+      regionOf[i] = r;
+    }
+    statusOf[i] = STATUS_CODE[result.status];
   }
 
-  // Within a reference, by account then Region; collectors emit results nearly in this order, which the sort exploits.
+  // Accounts join the directory in id order and are ranked the same way, so the order never depends on arrival.
+  const accountIdsSeen = [...accountIndex.keys()].sort();
+  const accountRank = new Int32Array(accountIndex.size);
+  const accountPosition = new Int32Array(accountIndex.size);
+  accountIdsSeen.forEach((id, rank) => {
+    const a = accountIndex.get(id) as number;
+    accountRank[a] = rank;
+    const { accountName, ou } = input[firstSeen[a]].scope;
+    accountPosition[a] = directory.position(id, { name: accountName, ou });
+  });
+  const regionNames = [...regionIndex.keys()];
+  const regionRank = new Int32Array(regionNames.length);
+  [...regionNames].sort().forEach((name, rank) => (regionRank[regionIndex.get(name) as number] = rank));
+  // Organization-wide results sort after accounts, and results without a Region before those with one.
+  const width = regionNames.length + 1;
+  const scopeKey = (i: number) =>
+    (accountOf[i] < 0 ? accountIdsSeen.length : accountRank[accountOf[i]]) * width + (regionOf[i] < 0 ? 0 : regionRank[regionOf[i]] + 1);
   const byScope = (a: number, b: number) => {
-    const sa = input[a].scope;
-    const sb = input[b].scope;
-    const accountA = sa.accountId ?? 'org';
-    const accountB = sb.accountId ?? 'org';
-    if (accountA !== accountB) return accountA < accountB ? -1 : 1;
-    const regionA = sa.region ?? '';
-    const regionB = sb.region ?? '';
-    if (regionA !== regionB) return regionA < regionB ? -1 : 1;
+    const ka = scopeKey(a);
+    const kb = scopeKey(b);
+    if (ka !== kb) return ka - kb;
     // Repeats of one check and scope: by content, so their #n ids do not depend on arrival order.
     const ra = input[a];
     const rb = input[b];
@@ -119,29 +166,31 @@ export function indexResults(input: readonly CheckResult[], describer: CheckDesc
     if ((ra.item ?? '') !== (rb.item ?? '')) return (ra.item ?? '') < (rb.item ?? '') ? -1 : 1;
     return a - b;
   };
+
   let total = 0;
   for (const list of groups.values()) total += list.length;
-  const results: CheckResult[] = new Array(total);
-  const refs: string[] = new Array(total);
+  const results: CheckResult[] = [];
+  const refs: string[] = [];
   const accounts = new Int32Array(total);
+  const statuses = new Uint8Array(total);
+  const regions = new Int32Array(total);
   const repeats = new Uint32Array(total);
   const byRef = new Map<string, readonly number[]>();
   let p = 0;
   for (const ref of [...groups.keys()].sort()) {
     const list = (groups.get(ref) as number[]).sort(byScope);
-    const positions: number[] = new Array(list.length);
+    const positions: number[] = [];
     for (let k = 0; k < list.length; k++, p++) {
-      const result = input[list[k]];
-      results[p] = result;
-      refs[p] = ref;
-      positions[k] = p;
-      const { accountId, accountName, ou, region } = result.scope;
-      const previous = k > 0 ? input[list[k - 1]].scope : undefined;
-      accounts[p] =
-        accountId === undefined ? -1 : previous && previous.accountId === accountId ? accounts[p - 1] : directory.position(accountId, { name: accountName, ou });
-      repeats[p] = previous && previous.accountId === accountId && previous.region === region ? repeats[p - 1] + 1 : 1;
+      const i = list[k];
+      results.push(input[i]);
+      refs.push(ref);
+      positions.push(p);
+      accounts[p] = accountOf[i] < 0 ? -1 : accountPosition[accountOf[i]];
+      statuses[p] = statusOf[i];
+      regions[p] = regionOf[i];
+      repeats[p] = k > 0 && scopeKey(list[k - 1]) === scopeKey(i) ? repeats[p - 1] + 1 : 1;
     }
     byRef.set(ref, positions);
   }
-  return new ResultIndex(results, refs, accounts, repeats, byRef, unknown);
+  return new ResultIndex(results, refs, accounts, statuses, regions, regionNames, repeats, directory.accounts.map((a) => a.id), byRef, unknown);
 }

@@ -6,7 +6,7 @@ import { renderCsv } from './render/csv';
 import { renderHtml } from './render/html';
 import { renderOcsf } from './render/ocsf';
 import type { EvidenceReport } from './report';
-import type { ResultIndex } from './resultIndex';
+import { ResultLines } from './resultLines';
 
 /** File names inside one evidence set. */
 export const EVIDENCE_FILES = {
@@ -36,6 +36,7 @@ export interface EvidenceSet {
 export function evidenceFiles(build: EvidenceBuild): EvidenceSet[] {
   const { report } = build;
   const date = report.generatedAt.slice(0, 10);
+  const lines = new ResultLines(build.index, build.records.values());
   return report.frameworks.map((framework) => {
     const single: EvidenceReport = { ...report, frameworks: [framework] };
     const files: EvidenceFile[] = [
@@ -43,7 +44,7 @@ export function evidenceFiles(build: EvidenceBuild): EvidenceSet[] {
       { path: EVIDENCE_FILES.html, content: [Buffer.from(renderHtml(single))] },
       { path: EVIDENCE_FILES.csv, content: [Buffer.from(renderCsv(framework))] },
       { path: EVIDENCE_FILES.ocsf, content: [Buffer.from(renderOcsf(single, framework))] },
-      { path: EVIDENCE_FILES.results, content: resultLines(build, framework.id) },
+      { path: EVIDENCE_FILES.results, content: lines.linesFor(build.records.get(framework.id) ?? new Int32Array(0)) },
     ];
     const manifest = buildManifest({ framework: framework.id, generatedAt: report.generatedAt, inventory: report.inventory ?? null }, files);
     const manifestContent = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
@@ -56,30 +57,20 @@ export function evidenceFiles(build: EvidenceBuild): EvidenceSet[] {
   });
 }
 
-/** check-results.jsonl: every result the framework judged, one canonical JSON record per line, in result-id order. */
-function resultLines(build: EvidenceBuild, frameworkId: string): Buffer[] {
-  const positions = build.records.get(frameworkId) ?? new Int32Array(0);
-  const chunks: Buffer[] = [];
-  const CHUNK = 5000;
-  for (let start = 0; start < positions.length; start += CHUNK) {
-    let text = '';
-    for (let i = start; i < Math.min(start + CHUNK, positions.length); i++) text += `${resultLine(build.index, positions[i])}\n`;
-    chunks.push(Buffer.from(text));
-  }
-  return chunks;
-}
-
-/** One result as a JSON line, keys in a fixed order (the raw evidence is kept as the check produced it). */
-function resultLine(index: ResultIndex, p: number): string {
-  const { checkId, item, status, scope, observedAt, detail, evidence } = index.results[p];
-  return JSON.stringify({
-    resultId: index.resultId(p), ref: index.refs[p], checkId, item, status,
-    scope: { accountId: scope.accountId, accountName: scope.accountName, ou: scope.ou, region: scope.region },
-    observedAt, detail, evidence,
-  });
-}
-
 export class EvidenceWriteError extends Error {}
+
+const WRITE_BATCH = 512;
+
+function writeAll(fd: number, buffers: Buffer[]): void {
+  let pending = buffers;
+  for (;;) {
+    const total = pending.reduce((n, b) => n + b.length, 0);
+    const written = fs.writevSync(fd, pending);
+    if (written >= total) return;
+    // writev may write less than asked: continue from where it stopped.
+    pending = [Buffer.concat(pending).subarray(written)];
+  }
+}
 
 /**
  * Writes each framework's set under `<outDir>/<framework>/<date>/`. Evidence is write-once: a set
@@ -99,7 +90,8 @@ export function writeEvidence(build: EvidenceBuild, outDir: string): EvidenceSet
     for (const file of set.files) {
       const fd = fs.openSync(path.join(dir, file.path), 'wx');
       try {
-        for (const chunk of file.content) fs.writeSync(fd, chunk);
+        // Some files are many slices: write them a batch at a time.
+        for (let i = 0; i < file.content.length; i += WRITE_BATCH) writeAll(fd, file.content.slice(i, i + WRITE_BATCH));
       } finally {
         fs.closeSync(fd);
       }
