@@ -38,6 +38,10 @@ export function verifyEvidence(dir: string): VerifyResult {
 
   const covered = new Set<string>(manifests);
   const problems: VerifyProblem[] = [];
+  // A link can make a listed path read someone else's bytes: evidence holds plain files only.
+  for (const file of all) {
+    if (fs.lstatSync(path.join(dir, file)).isSymbolicLink()) problems.push({ kind: 'changed', path: file, detail: 'a symbolic link, not a file' });
+  }
   const summaries: VerifyResult['manifests'] = [];
   let filesChecked = 0;
   for (const manifestPath of manifests) {

@@ -79,6 +79,15 @@ describe('verifyEvidence', () => {
     ]);
   });
 
+  it('flags a listed file replaced by a link, even to identical bytes', () => {
+    const { root, set } = written();
+    const original = path.join(set, EVIDENCE_FILES.csv);
+    const elsewhere = path.join(root, '..', `${path.basename(root)}-copy.csv`);
+    fs.renameSync(original, elsewhere);
+    fs.symlinkSync(elsewhere, original);
+    expect(verifyEvidence(set).problems).toEqual([{ kind: 'changed', path: EVIDENCE_FILES.csv, detail: 'a symbolic link, not a file' }]);
+  });
+
   it('rejects a manifest that is not JSON, or that points outside its directory', () => {
     const { set } = written();
     const manifestPath = path.join(set, MANIFEST_FILE);
