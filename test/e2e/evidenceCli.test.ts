@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../../config/load';
 import { cleanOrgResults, withFailure } from '../evidence/exampleOrg';
+import { temporaryDir } from '../frameworks/configDir';
 
 function rampart(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync(process.execPath, ['bin/rampart.js', ...args], { encoding: 'utf8' });
@@ -11,7 +11,7 @@ function rampart(...args: string[]): { status: number | null; stdout: string; st
 }
 
 const config = loadConfig('config/examples/pci-org', { now: new Date('2026-12-05T00:00:00Z') }).config!;
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-cli-'));
+const work = temporaryDir('rampart-cli-');
 const writeResults = (name: string, results: unknown[]) => {
   const file = path.join(work, name);
   fs.writeFileSync(file, results.map((r) => JSON.stringify(r)).join('\n'));

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildEvidenceReport, type EvidenceBuild } from '../../evidence/build';
 import { canonicalJson, inventorySha256, MANIFEST_FILE, sha256Hex } from '../../evidence/manifest';
 import { EvidenceVerifyError, verifyEvidence } from '../../evidence/verify';
 import { EVIDENCE_FILES, EvidenceWriteError, evidenceFiles, writeEvidence } from '../../evidence/write';
 import { loadFrameworks } from '../../frameworks/load';
+import { temporaryDir } from '../frameworks/configDir';
 import { ACCOUNTS, NOW, result, testFramework } from './fixtures';
 
 const inventory = { accounts: [{ id: '111111111111', ou: 'Workloads/Pci' }], observedAt: '2026-12-05T05:00:00Z' };
@@ -18,7 +18,7 @@ function sampleBuild(): EvidenceBuild {
 }
 
 function written(): { root: string; set: string } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-evidence-'));
+  const root = temporaryDir('rampart-evidence-');
   writeEvidence(sampleBuild(), root);
   return { root, set: path.join(root, 'test-fw', '2026-12-05') };
 }
@@ -80,9 +80,9 @@ describe('verifyEvidence', () => {
   });
 
   it('flags a listed file replaced by a link, even to identical bytes', () => {
-    const { root, set } = written();
+    const { set } = written();
     const original = path.join(set, EVIDENCE_FILES.csv);
-    const elsewhere = path.join(root, '..', `${path.basename(root)}-copy.csv`);
+    const elsewhere = path.join(temporaryDir('rampart-evidence-'), 'controls.csv');
     fs.renameSync(original, elsewhere);
     fs.symlinkSync(elsewhere, original);
     expect(verifyEvidence(set).problems).toEqual([{ kind: 'changed', path: EVIDENCE_FILES.csv, detail: 'a symbolic link, not a file' }]);
@@ -104,7 +104,7 @@ describe('verifyEvidence', () => {
     const { set } = written();
     fs.rmSync(path.join(set, MANIFEST_FILE));
     expect(verifyEvidence(set)).toMatchObject({ ok: false, problems: expect.arrayContaining([expect.objectContaining({ kind: 'extra', path: 'report.json' })]) });
-    expect(() => verifyEvidence(fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-empty-')))).toThrow(EvidenceVerifyError);
+    expect(() => verifyEvidence(temporaryDir('rampart-empty-'))).toThrow(EvidenceVerifyError);
     expect(() => verifyEvidence('/nonexistent/evidence')).toThrow(/no such directory/);
   });
 });

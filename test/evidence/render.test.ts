@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { accountsFromConfig } from '../../evidence/accounts';
@@ -9,7 +8,7 @@ import { renderHtml } from '../../evidence/render/html';
 import { ocsfFindings, renderOcsf } from '../../evidence/render/ocsf';
 import type { EvidenceReport } from '../../evidence/report';
 import { loadFrameworks } from '../../frameworks/load';
-import { exampleConfigWith } from '../frameworks/configDir';
+import { exampleConfigWith, temporaryDir } from '../frameworks/configDir';
 import { cleanOrgResults, withFailure } from './exampleOrg';
 import { ACCOUNTS, NOW, result, testFramework } from './fixtures';
 
@@ -44,7 +43,7 @@ const report = exampleReport();
 
 describe('CSV per framework', () => {
   async function readWithDuckDb(csv: string): Promise<Record<string, unknown>[]> {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-csv-')), 'controls.csv');
+    const file = path.join(temporaryDir('rampart-csv-'), 'controls.csv');
     fs.writeFileSync(file, csv);
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();

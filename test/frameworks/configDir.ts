@@ -8,9 +8,19 @@ import type { RampartConfig } from '../../config/model';
 
 export const TODAY = new Date('2026-12-05T00:00:00Z');
 
+const created: string[] = [];
+afterAll(() => created.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+/** A temporary directory removed when the test file ends. */
+export function temporaryDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
 /** A copy of the pci-org example with governance.yaml evidence fields replaced and extra files written. */
 export function exampleConfigWith(evidence: Record<string, unknown>, files: Record<string, string> = {}): { dir: string; config: RampartConfig } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-fw-'));
+  const dir = temporaryDir('rampart-fw-');
   fs.cpSync('config/examples/pci-org', dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
