@@ -1,4 +1,5 @@
 import { driftBenchmark } from './drift.bench';
+import { evidenceBenchmark } from './evidence.bench';
 import { fakeAwsBenchmark } from './fakeaws.bench';
 import { ocsfBenchmark } from './ocsf.bench';
 import type { Benchmark } from './harness';
@@ -6,7 +7,7 @@ import { synthBenchmark } from './synth.bench';
 import { validateBenchmark } from './validate.bench';
 
 /** Every benchmark, in order. `npm run bench -- NAME` runs those whose name contains NAME. */
-const BENCHMARKS: Benchmark[] = [validateBenchmark, fakeAwsBenchmark, synthBenchmark, driftBenchmark, ocsfBenchmark];
+const BENCHMARKS: Benchmark[] = [validateBenchmark, fakeAwsBenchmark, synthBenchmark, driftBenchmark, ocsfBenchmark, evidenceBenchmark];
 
 async function main(): Promise<void> {
   const filter = process.argv[2];

@@ -3,6 +3,7 @@ import { registerQuery } from './commands/query';
 import { registerSampleLake } from './commands/sampleLake';
 import { registerPlan } from './commands/plan';
 import { registerSandbox } from './commands/sandbox';
+import { registerEvidence } from './commands/evidence';
 import { registerSchema } from './commands/schema';
 import { registerSynth } from './commands/synth';
 import { registerMapping } from './commands/mapping';
@@ -34,7 +35,8 @@ Examples:
   rampart sandbox init --config config/examples/pci-org --state sandbox.json
   rampart transform --source aws-network-firewall --input ocsf/samples/aws-network-firewall/flow.log --out out/
   rampart mapping check my-mapping.json
-  rampart query failed-compliance-controls --lake out/lake`);
+  rampart query failed-compliance-controls --lake out/lake
+  rampart evidence verify out/evidence/pci-dss-4.0/2026-12-05`);
 
 registerValidate(program);
 registerSchema(program);
@@ -45,6 +47,7 @@ registerTransform(program);
 registerMapping(program);
 registerQuery(program);
 registerSampleLake(program);
+registerEvidence(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`rampart: ${error instanceof Error ? error.message : String(error)}`);

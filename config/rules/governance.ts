@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NEVER_AUTO_DRIFT_TYPES } from '../driftTypeNames';
-import { BUILTIN_FRAMEWORKS } from '../schema/governance';
+import { BUILTIN_BASE_FRAMEWORKS, BUILTIN_FRAMEWORKS } from '../schema/governance';
 import type { CrossFileRule, RuleContext } from './context';
 
 /** Remediation policy is safe, frameworks are known, and exceptions are current. */
@@ -21,7 +21,7 @@ function checkGovernance(ctx: RuleContext): void {
     }
   });
 
-  const frameworkIds = new Set<string>([...BUILTIN_FRAMEWORKS]);
+  const frameworkIds = new Set<string>([...BUILTIN_FRAMEWORKS, ...BUILTIN_BASE_FRAMEWORKS]);
   const fileBacked = [
     ...governance.evidence.customFrameworks.map((f, index) => ({ id: f.id, file: f.file, fieldPath: ['evidence', 'customFrameworks', index, 'file'] })),
     ...governance.evidence.overlays.map((f, index) => ({ id: f.id, file: f.file, fieldPath: ['evidence', 'overlays', index, 'file'] })),

@@ -6,6 +6,8 @@ export const REMEDIATION_MODES = ['report', 'auto', 'approve'] as const;
 export type RemediationMode = (typeof REMEDIATION_MODES)[number];
 
 export const BUILTIN_FRAMEWORKS = ['pci-dss-4.0', 'cccs-medium-pbhva', 'nist-800-53-r5'] as const;
+/** Catalogues Rampart ships besides those: CCCS Medium alone, the base the PBHVA overlay extends. */
+export const BUILTIN_BASE_FRAMEWORKS = ['cccs-medium'] as const;
 
 const frameworkId = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,63}$/, 'a framework id such as pci-dss-4.0');
 
