@@ -108,21 +108,26 @@ function checkSources(ctx: RuleContext): void {
   // Names as registered: a multi-class mapping adds a class code, and Security Lake's 20-character limit still holds.
   const resolved = resolveCustomSources({ dir: ctx.dir, securityLake: lake, mappings: ctx.mappings });
   const seenNames = new Map<string, string>();
+  const tooLong = new Map<number, typeof resolved>();
   for (const source of resolved) {
-    const fieldPath = ['customSources', source.configIndex, 'name'];
-    if (source.sourceName.length > 20) {
-      ctx.report('securityLake', fieldPath, {
-        rule: 'securitylake.custom-source-name', found: `"${source.sourceName}" (${source.sourceName.length} characters) for ${source.eventClass}`,
-        expected: 'at most 20 characters per registered source name', hint: `shorten "${source.configName}" to ${20 - (source.sourceName.length - source.configName.length)} characters`,
-      });
-    }
+    if (source.sourceName.length > 20) tooLong.set(source.configIndex, [...(tooLong.get(source.configIndex) ?? []), source]);
     const other = seenNames.get(source.sourceName);
     if (other !== undefined && other !== source.configName) {
-      ctx.report('securityLake', fieldPath, {
+      ctx.report('securityLake', ['customSources', source.configIndex, 'name'], {
         rule: 'unique', found: `registered source name "${source.sourceName}" also produced by "${other}"`, expected: 'unique source names', hint: 'rename one of the custom sources',
       });
     }
     seenNames.set(source.sourceName, source.configName);
+  }
+  // One message per configured entry, naming every registered name that is too long.
+  for (const [configIndex, sources] of tooLong) {
+    const configName = sources[0].configName;
+    const longestSuffix = Math.max(...sources.map((s) => s.sourceName.length - configName.length));
+    ctx.report('securityLake', ['customSources', configIndex, 'name'], {
+      rule: 'securitylake.custom-source-name',
+      found: sources.map((s) => `"${s.sourceName}" (${s.sourceName.length} characters) for ${s.eventClass}`).join(', '),
+      expected: 'at most 20 characters per registered source name', hint: `shorten "${configName}" to ${20 - longestSuffix} characters`,
+    });
   }
 
   const knownSources = new Set<string>([

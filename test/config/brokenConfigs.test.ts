@@ -367,8 +367,11 @@ const cases: BrokenCase[] = [
     name: 'a custom source name too long once the class code is appended',
     edit: (c) => c.replace('securitylake.yaml', '  - name: windows-sysmon', '  - name: windows-sysmon-dc1'),
     expect: [
-      { rule: 'securitylake.custom-source-name', file: 'securitylake.yaml', at: 'windows-sysmon-dc1', field: 'customSources[0].name', found: /"windows-sysmon-dc1-proc" \(23 characters\)/, hint: /shorten "windows-sysmon-dc1" to 15 characters/ },
-      { rule: 'securitylake.custom-source-name', file: 'securitylake.yaml', at: 'windows-sysmon-dc1', field: 'customSources[0].name', found: /"windows-sysmon-dc1-file"/ },
+      {
+        rule: 'securitylake.custom-source-name', file: 'securitylake.yaml', at: 'windows-sysmon-dc1', field: 'customSources[0].name',
+        found: /"windows-sysmon-dc1-proc" \(23 characters\).*"windows-sysmon-dc1-net" \(22 characters\).*"windows-sysmon-dc1-file".*"windows-sysmon-dc1-dns"/,
+        hint: /shorten "windows-sysmon-dc1" to 15 characters/,
+      },
     ],
     alone: true,
   },

@@ -140,7 +140,7 @@ describe('configuration changes show up in the templates, and only where they sh
       const removed = (plans.find((p) => p.stack === stack) as StackPlan).changes.filter((c) => c.change === 'remove');
       expect(removed.map((c) => [c.type, c.label])).toEqual([['Custom::RampartSecurityLakeCustomSource', 'network-firewall']]);
       const names = resourcesOf(next, stack, 'Custom::RampartSecurityLakeCustomSource').map((r) => r.Properties.SourceName);
-      expect(names).toEqual(['windows-sysmon-proc', 'windows-sysmon-file']);
+      expect(names).toEqual(['windows-sysmon-proc', 'windows-sysmon-net', 'windows-sysmon-file', 'windows-sysmon-dns']);
     }
     for (const rollup of ['us-east-1', 'eu-west-1']) {
       const [subscriber] = resourcesOf(next, `Rampart-SecurityLake-${rollup}`, 'AWS::SecurityLake::Subscriber');

@@ -276,7 +276,9 @@ describe('SecurityLakeRegionalStack', () => {
     const expected = resolveCustomSources(config).map((s) => ({ SourceName: s.sourceName, EventClass: s.eventClass }));
     expect(expected).toEqual([
       { SourceName: 'windows-sysmon-proc', EventClass: 'PROCESS_ACTIVITY' },
+      { SourceName: 'windows-sysmon-net', EventClass: 'NETWORK_ACTIVITY' },
       { SourceName: 'windows-sysmon-file', EventClass: 'FILE_ACTIVITY' },
+      { SourceName: 'windows-sysmon-dns', EventClass: 'DNS_ACTIVITY' },
       { SourceName: 'network-firewall', EventClass: 'NETWORK_ACTIVITY' },
     ]);
     for (const region of config.securityLake.regions) {
