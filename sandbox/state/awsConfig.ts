@@ -100,7 +100,15 @@ export function putRecorder(state: SandboxState, account: string, region: string
   if (!input.roleARN || !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(input.roleARN)) {
     throw error('InvalidRoleException', `The role ARN ${input.roleARN ?? '(none)'} is not valid: give the ARN of an IAM role AWS Config can assume.`);
   }
-  const group = input.recordingGroup ?? { allSupported: true, includeGlobalResourceTypes: false };
+  // AWS Config answers with every member of the recording group, defaults filled in.
+  const given = input.recordingGroup ?? { allSupported: true, includeGlobalResourceTypes: false };
+  const group: Record<string, unknown> = {
+    allSupported: given.allSupported ?? false,
+    includeGlobalResourceTypes: given.includeGlobalResourceTypes ?? false,
+    resourceTypes: given.resourceTypes ?? [],
+    exclusionByResourceTypes: given.exclusionByResourceTypes ?? { resourceTypes: [] },
+    recordingStrategy: given.recordingStrategy ?? { useOnly: given.allSupported ? 'ALL_SUPPORTED_RESOURCE_TYPES' : 'INCLUSION_BY_RESOURCE_TYPES' },
+  };
   const allSupported = group.allSupported === true;
   const resourceTypes = (group.resourceTypes as string[] | undefined) ?? [];
   const strategy = (group.recordingStrategy as { useOnly?: string } | undefined)?.useOnly;
@@ -197,10 +205,11 @@ export function putAggregator(state: SandboxState, account: string, region: stri
     throw error('LimitExceededException', `You have reached the limit of ${CONFIG_QUOTAS.aggregatorsPerAccount} configuration aggregators.`);
   }
   const at = now.toISOString();
+  // Sources are answered with AllAwsRegions filled in.
   const record: AggregatorRecord = {
     name: input.name, arn: existing?.arn ?? `arn:aws:config:${region}:${account}:config-aggregator/config-aggregator-${random.lowerAlnum(8)}`,
-    ...(input.accountSources?.length ? { accountSources: input.accountSources } : {}),
-    ...(input.organizationSource ? { organizationSource: input.organizationSource } : {}),
+    ...(input.accountSources?.length ? { accountSources: input.accountSources.map((s) => ({ ...s, AllAwsRegions: s.AllAwsRegions ?? false })) } : {}),
+    ...(input.organizationSource ? { organizationSource: { ...input.organizationSource, AllAwsRegions: input.organizationSource.AllAwsRegions ?? false } } : {}),
     createdAt: existing?.createdAt ?? at, updatedAt: at,
   };
   slot.aggregators[input.name] = record;

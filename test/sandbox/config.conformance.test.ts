@@ -47,7 +47,10 @@ describe.each(TRANSPORTS)('AWS Config conformance (%s)', (transport) => {
       const client = config(ACCOUNTS.web);
       await client.send(new C.PutConfigurationRecorderCommand({ ConfigurationRecorder: { name: 'default', roleARN: role(ACCOUNTS.web), recordingGroup: { allSupported: true, includeGlobalResourceTypes: true } } }));
       const described = await client.send(new C.DescribeConfigurationRecordersCommand({}));
-      expect(described.ConfigurationRecorders).toEqual([expect.objectContaining({ name: 'default', roleARN: role(ACCOUNTS.web), recordingGroup: { allSupported: true, includeGlobalResourceTypes: true } })]);
+      expect(described.ConfigurationRecorders).toEqual([expect.objectContaining({
+        name: 'default', roleARN: role(ACCOUNTS.web),
+        recordingGroup: { allSupported: true, includeGlobalResourceTypes: true, resourceTypes: [], exclusionByResourceTypes: { resourceTypes: [] }, recordingStrategy: { useOnly: 'ALL_SUPPORTED_RESOURCE_TYPES' } },
+      })]);
       expect((await client.send(new C.DescribeConfigurationRecorderStatusCommand({}))).ConfigurationRecordersStatus).toEqual([expect.objectContaining({ name: 'default', recording: false })]);
       expect((await errorOf(client.send(new C.StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' })))).name).toBe('NoAvailableDeliveryChannelException');
       await client.send(new C.PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: 'config-bucket', s3KeyPrefix: 'config' } }));
@@ -90,7 +93,7 @@ describe.each(TRANSPORTS)('AWS Config conformance (%s)', (transport) => {
       }));
       expect(put.ConfigurationAggregator).toEqual(expect.objectContaining({
         ConfigurationAggregatorName: 'rampart-organization', ConfigurationAggregatorArn: expect.stringMatching(new RegExp(`^arn:aws:config:${REGION}:${ACCOUNTS.management}:config-aggregator/config-aggregator-[a-z0-9]{8}$`)),
-        OrganizationAggregationSource: { RoleArn: `arn:aws:iam::${ACCOUNTS.management}:role/agg`, AwsRegions: [REGION, 'us-west-2'] }, CreationTime: expect.any(Date),
+        OrganizationAggregationSource: { RoleArn: `arn:aws:iam::${ACCOUNTS.management}:role/agg`, AwsRegions: [REGION, 'us-west-2'], AllAwsRegions: false }, CreationTime: expect.any(Date),
       }));
       const described = await client.send(new C.DescribeConfigurationAggregatorsCommand({ ConfigurationAggregatorNames: ['rampart-organization'] }));
       expect(described.ConfigurationAggregators?.map((a) => a.ConfigurationAggregatorName)).toEqual(['rampart-organization']);
