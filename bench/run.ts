@@ -1,9 +1,10 @@
 import { fakeAwsBenchmark } from './fakeaws.bench';
 import type { Benchmark } from './harness';
+import { securityServicesBenchmark } from './securityServices.bench';
 import { validateBenchmark } from './validate.bench';
 
 /** Every benchmark, in order. `npm run bench -- NAME` runs those whose name contains NAME. */
-const BENCHMARKS: Benchmark[] = [validateBenchmark, fakeAwsBenchmark];
+const BENCHMARKS: Benchmark[] = [validateBenchmark, fakeAwsBenchmark, securityServicesBenchmark];
 
 async function main(): Promise<void> {
   const filter = process.argv[2];
