@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../../config/load';
-import type { RampartConfig } from '../../config/model';
+import { resolveCustomSources, type RampartConfig } from '../../config/model';
 import { FakeAws } from '../../sandbox';
 import { seedLandingZone, type SeedReport } from '../../sandbox/seed/fromConfig';
 import type { SecurityServicesReport } from '../../sandbox/seed/securityServices';
@@ -34,9 +34,10 @@ describe('seeding the security services of config/examples/pci-org', () => {
   });
 
   it('reports what it built', () => {
+    expect(resolveCustomSources(config).map((s) => s.sourceName)).toEqual(expect.arrayContaining(['windows-sysmon-proc', 'network-firewall']));
     expect(report.security).toEqual({
       securityHubPolicies: { pci: expect.any(String), baseline: expect.any(String) },
-      customSources: ['windows-sysmon-proc', 'windows-sysmon-file', 'network-firewall'],
+      customSources: resolveCustomSources(config).map((s) => s.sourceName),
       subscribers: 1, configRecorders: 8 * 3, conformancePacks: 2 * 3, analyzers: 3,
     });
   });
@@ -109,7 +110,7 @@ describe('seeding the security services of config/examples/pci-org', () => {
         for (const account of config.organization.accounts) {
           const collecting = sources.filter((s) => s.account === account.id && s.sourceStatuses?.[0].status === 'COLLECTING').map((s) => s.sourceName);
           const route53 = ['payments-prod', 'payments-staging', 'web-prod'].includes(account.name) ? ['ROUTE53'] : [];
-          const custom = account.name === 'log-archive' ? ['windows-sysmon-proc', 'windows-sysmon-file', 'network-firewall'] : [];
+          const custom = account.name === 'log-archive' ? resolveCustomSources(config).map((s) => s.sourceName) : [];
           expect(collecting.sort()).toEqual(['CLOUD_TRAIL_MGMT', 'VPC_FLOW', 'SH_FINDINGS', ...route53, ...custom].sort());
         }
       }
