@@ -1,3 +1,4 @@
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -115,6 +116,20 @@ export const securityServicesBenchmark: Benchmark = {
     results.push(report({
       name: 'fakeaws.security.GetFindings-failed-5000-accounts-4-regions', value: scanMs, unit: 'ms', findings: await allFailed(),
       baseline: { name: 'the same query for one account', value: oneAccountMs },
+    }));
+
+    // Every IAM trust change makes the organization analyzers (one per Region) re-analyze the account.
+    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::210987654321:root' }, Action: 'sts:AssumeRole' }] });
+    const createRoles = (sandbox: FakeAws, prefix: string) => {
+      const iam = new IAMClient(sandbox.clientConfig({ account: ids[10] }));
+      let n = 0;
+      return callsPerSecond(() => iam.send(new CreateRoleCommand({ RoleName: `${prefix}-${n++}`, AssumeRolePolicyDocument: trust })), 200);
+    };
+    const withoutAnalyzers = await createRoles(organizationOnly, 'plain');
+    const withAnalyzers = await createRoles(fake, 'analyzed');
+    results.push(report({
+      name: 'fakeaws.security.iam-CreateRole-with-organization-analyzers-5000-accounts', value: withAnalyzers, unit: 'calls/s', analyzers: seeded.security.analyzers,
+      baseline: { name: 'CreateRole in the same organization without analyzers', value: withoutAnalyzers },
     }));
     return results;
   },

@@ -19,7 +19,7 @@ export interface TrustGrant {
 
 /** The zone of trust of an analyzer: its account, or every account of its organization. */
 export interface ZoneOfTrust {
-  accounts: ReadonlySet<string>;
+  contains(account: string): boolean;
   organizationId?: string;
 }
 
@@ -127,9 +127,9 @@ export function externalAccess(policyText: string, zone: ZoneOfTrust): ExternalA
   const out: ExternalAccess[] = [];
   for (const grant of trustGrants(policyText)) {
     if (grant.restrictsToOrganizations.length && zone.organizationId && grant.restrictsToOrganizations.every((o) => o === zone.organizationId)) continue;
-    if (grant.restrictsToAccounts.length && grant.restrictsToAccounts.every((a) => zone.accounts.has(a))) continue;
+    if (grant.restrictsToAccounts.length && grant.restrictsToAccounts.every((a) => zone.contains(a))) continue;
     if (grant.principalType === 'AWS' && grant.principal !== '*') {
-      if (!grant.principalAccount || zone.accounts.has(grant.principalAccount)) continue;
+      if (!grant.principalAccount || zone.contains(grant.principalAccount)) continue;
     }
     out.push({
       principal: { [grant.principalType]: grant.principal },

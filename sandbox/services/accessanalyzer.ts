@@ -152,7 +152,7 @@ const handlers = {
     const analyzer = aa.analyzerByArn(ctx.state, ctx.account, ctx.region, input.analyzerArn as string);
     const match = /^arn:aws[a-z-]*:iam::(\d{12}):role\/.+$/.exec(input.resourceArn as string);
     const zone = aa.analyzerZone(ctx.state, ctx.account, analyzer);
-    if (!match || !zone.accounts.has(match[1])) {
+    if (!match || !zone.contains(match[1])) {
       throw new AwsError('ValidationException', `${input.resourceArn} is not an IAM role in the analyzer's zone of trust; FakeAws's analyzers analyze IAM roles.`, { fields: { reason: 'other' } });
     }
     aa.reconcile(ctx.state, ctx.account, ctx.region, analyzer, new Set([match[1]]), ctx.clock.now(), ctx.random);

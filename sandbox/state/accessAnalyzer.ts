@@ -94,6 +94,7 @@ export function createAnalyzer(state: SandboxState, account: string, region: str
     findings: {},
   };
   slot.analyzers[input.name] = analyzer;
+  locations(state).add(`${account}|${region}`);
   reconcile(state, account, region, analyzer, undefined, now, random);
   return analyzer;
 }
@@ -112,7 +113,9 @@ export function analyzerByArn(state: SandboxState, account: string, region: stri
 
 export function deleteAnalyzer(state: SandboxState, account: string, region: string, name: string): void {
   requireAnalyzer(state, account, region, name);
-  delete state.get(accessAnalyzerSlot, account, region).analyzers[name];
+  const slot = state.get(accessAnalyzerSlot, account, region);
+  delete slot.analyzers[name];
+  if (!Object.keys(slot.analyzers).length) locations(state).delete(`${account}|${region}`);
 }
 
 const FILTER_KEYS = /^(resource|resourceType|resourceOwnerAccount|isPublic|status|id|error|action|principal\.[A-Za-z]+|condition\..+)$/;
@@ -181,11 +184,13 @@ export function matchesFilter(finding: FindingRecord, filter: Record<string, Cri
 
 // ── Findings derived from IAM trust policies ─────────────────────────────────────────────────
 
-/** The accounts whose roles an analyzer looks at, and its zone of trust. */
-export function analyzerZone(state: SandboxState, owner: string, analyzer: AnalyzerRecord): ZoneOfTrust {
+/** An analyzer's zone of trust, and the accounts whose roles it looks at (those in the zone). */
+export function analyzerZone(state: SandboxState, owner: string, analyzer: AnalyzerRecord): ZoneOfTrust & { accounts(): string[] } {
   const org = state.organization;
-  if (analyzer.type === 'ORGANIZATION' && org) return { accounts: new Set(org.accounts().map((a) => a.id)), organizationId: org.id };
-  return { accounts: new Set([owner]) };
+  if (analyzer.type === 'ORGANIZATION' && org) {
+    return { contains: (account) => org.account(account) !== undefined, organizationId: org.id, accounts: () => org.accounts().map((a) => a.id) };
+  }
+  return { contains: (account) => account === owner, accounts: () => [owner] };
 }
 
 function findingId(analyzer: AnalyzerRecord, key: string): string {
@@ -227,7 +232,7 @@ function archivedByRule(analyzer: AnalyzerRecord, finding: FindingRecord): boole
  */
 export function reconcile(state: SandboxState, owner: string, region: string, analyzer: AnalyzerRecord, onlyAccounts: ReadonlySet<string> | undefined, now: Date, random: SeededRandom): void {
   const zone = analyzerZone(state, owner, analyzer);
-  const accounts = onlyAccounts ? [...onlyAccounts].filter((a) => zone.accounts.has(a)) : [...zone.accounts];
+  const accounts = onlyAccounts ? [...onlyAccounts].filter((a) => zone.contains(a)) : zone.accounts();
   const at = now.toISOString();
   const seen = new Set<string>();
   for (const account of accounts) {
@@ -270,16 +275,33 @@ export function reconcile(state: SandboxState, owner: string, region: string, an
   const scope = new Set(accounts);
   for (const finding of Object.values(analyzer.findings)) {
     // Findings of accounts this pass did not look at stay as they are, unless the account left the zone of trust.
-    if (finding.status === 'RESOLVED' || seen.has(finding.id) || (!scope.has(finding.resourceOwnerAccount) && zone.accounts.has(finding.resourceOwnerAccount))) continue;
+    if (finding.status === 'RESOLVED' || seen.has(finding.id) || (!scope.has(finding.resourceOwnerAccount) && zone.contains(finding.resourceOwnerAccount))) continue;
     finding.analyzedAt = at;
     setStatus(state, owner, region, analyzer, finding, 'RESOLVED', now, random);
   }
 }
 
 /** Reconciles every analyzer whose zone covers the given accounts (after IAM or organization changes). */
+/**
+ * Where analyzers are (`account|region`), kept beside the state so an IAM change does not scan every
+ * account × Region of a large organization; rebuilt once for a state loaded from a file.
+ */
+const analyzerLocations = new WeakMap<SandboxState, Set<string>>();
+
+function locations(state: SandboxState): Set<string> {
+  let known = analyzerLocations.get(state);
+  if (!known) {
+    known = new Set();
+    for (const { account, region, value } of state.entries(accessAnalyzerSlot)) if (Object.keys(value.analyzers).length) known.add(`${account}|${region}`);
+    analyzerLocations.set(state, known);
+  }
+  return known;
+}
+
 export function reconcileAll(state: SandboxState, onlyAccounts: ReadonlySet<string> | undefined, now: Date, random: SeededRandom): void {
-  for (const { account, region, value } of state.entries(accessAnalyzerSlot)) {
-    for (const analyzer of Object.values(value.analyzers)) reconcile(state, account, region, analyzer, onlyAccounts, now, random);
+  for (const location of locations(state)) {
+    const [account, region] = location.split('|');
+    for (const analyzer of Object.values(state.find(accessAnalyzerSlot, account, region)?.analyzers ?? {})) reconcile(state, account, region, analyzer, onlyAccounts, now, random);
   }
 }
 

@@ -1,3 +1,4 @@
+import { AWS_REGIONS, isAwsRegion } from '../catalog/regions';
 import { AwsError } from '../errors';
 import type { SeededRandom } from '../random';
 import { createRole, deleteRole, findRole } from './iam';
@@ -166,6 +167,7 @@ function checkConfiguration(configuration: LakeConfiguration): Pick<DataLakeReco
 export function createDataLakes(state: SandboxState, account: string, configurations: LakeConfiguration[], metaStoreManagerRoleArn: string, random: SeededRandom, now: Date): DataLakeRecord[] {
   const regions = configurations.map((c) => c.region);
   if (new Set(regions).size !== regions.length) throw badRequest('Each Region can appear once in configurations.');
+  for (const region of regions) if (!isAwsRegion(region)) throw badRequest(`${region} is not an AWS Region where Security Lake is available.`);
   for (const region of regions) {
     if (state.find(securityLakeSlot, account, region)?.dataLake) throw conflict(`A data lake already exists in ${region}.`, `arn:aws:securitylake:${region}:${account}:data-lake/default`, 'DataLake');
   }
@@ -215,9 +217,7 @@ export function requireDataLake(state: SandboxState, account: string, region: st
 
 /** Regions where the account has a data lake. */
 export function lakeRegions(state: SandboxState, account: string): string[] {
-  const out: string[] = [];
-  for (const { account: owner, region, value } of state.entries(securityLakeSlot)) if (owner === account && value.dataLake) out.push(region);
-  return out.sort();
+  return AWS_REGIONS.filter((region) => state.find(securityLakeSlot, account, region)?.dataLake).sort();
 }
 
 /** Replication problems, derived from the lakes: a contributing Region replicating to a Region without a data lake. */
