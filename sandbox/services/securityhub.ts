@@ -13,6 +13,9 @@ import { protocolErrors, type CallContext, type ServiceDefinition } from './serv
 
 const model = serviceModel('securityhub', generated);
 
+/** GetFindings with SortCriteria holds every match in memory; past this many it refuses rather than exhaust memory. */
+const MAX_SORTED_FINDINGS = 100_000;
+
 /** Operations an account may call before it enables Security Hub. */
 const WITHOUT_HUB = new Set(['EnableSecurityHub', 'EnableOrganizationAdminAccount', 'ListOrganizationAdminAccounts', 'DescribeStandards', 'ListSecurityControlDefinitions']);
 
@@ -411,7 +414,12 @@ const handlers = {
     if (input.SortCriteria?.length) {
       // Sorting needs every match; Security Hub sorts server-side the same way.
       const all: findings.Finding[] = [];
-      for (let i = 0; i < sources; i++) all.push(...itemsAt(i));
+      for (let i = 0; i < sources; i++) {
+        all.push(...itemsAt(i));
+        if (all.length > MAX_SORTED_FINDINGS) {
+          throw invalidInput(`FakeAws sorts at most ${MAX_SORTED_FINDINGS} matching findings in memory; narrow the query with filters (AwsAccountId, Region, ComplianceStatus, ...) or drop SortCriteria.`);
+        }
+      }
       const sorted = findings.sortFindings(all, input.SortCriteria);
       const { page: items, nextToken } = pageLazily(1, () => sorted, options);
       return { Findings: items as unknown as Sh.AwsSecurityFinding[], NextToken: nextToken };
