@@ -1,13 +1,14 @@
 import { driftBenchmark } from './drift.bench';
 import { evidenceBenchmark } from './evidence.bench';
 import { fakeAwsBenchmark } from './fakeaws.bench';
-import { ocsfBenchmark } from './ocsf.bench';
 import type { Benchmark } from './harness';
+import { ocsfBenchmark } from './ocsf.bench';
+import { securityServicesBenchmark } from './securityServices.bench';
 import { synthBenchmark } from './synth.bench';
 import { validateBenchmark } from './validate.bench';
 
 /** Every benchmark, in order. `npm run bench -- NAME` runs those whose name contains NAME. */
-const BENCHMARKS: Benchmark[] = [validateBenchmark, fakeAwsBenchmark, synthBenchmark, driftBenchmark, ocsfBenchmark, evidenceBenchmark];
+const BENCHMARKS: Benchmark[] = [validateBenchmark, fakeAwsBenchmark, synthBenchmark, driftBenchmark, ocsfBenchmark, evidenceBenchmark, securityServicesBenchmark];
 
 async function main(): Promise<void> {
   const filter = process.argv[2];

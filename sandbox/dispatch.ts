@@ -151,6 +151,7 @@ export async function dispatch(core: SandboxCore, raw: WireRequest, transport: T
     const handler = service.operations[operation.name];
     if (!handler) throw new AwsError('NotImplemented', `FakeAws has a model for ${model.name}:${operation.name} but no handler.`, { status: 501 });
     const output = (await handler(input as never, ctx)) as Record<string, unknown> | undefined;
+    core.services.notify(ctx);
     response = protocol.serializeOutput(output ?? {}, model, operation, requestId);
   } catch (error) {
     const awsError = isAwsError(error)

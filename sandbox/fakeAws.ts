@@ -223,7 +223,9 @@ export class FakeAws {
       if (violations.length) throw definition.errors.validation(violations);
     }
     definition.authorize?.(ctx);
-    return (await handler(input as never, ctx)) as T;
+    const output = (await handler(input as never, ctx)) as T;
+    this.services.notify(ctx);
+    return output;
   }
 }
 

@@ -6,7 +6,8 @@ import { formatIssue } from '../../config/errors';
 import { writeScaledConfig } from '../../config/generate';
 import { loadConfig } from '../../config/load';
 import { FakeAws } from '../../sandbox';
-import { seedOrganization } from '../../sandbox/seed/fromConfig';
+import { findScenario, SCENARIOS } from '../../sandbox/scenarios';
+import { seedLandingZone } from '../../sandbox/seed/fromConfig';
 import { DEFAULT_CONFIG_DIR } from './validate';
 
 function parseInteger(name: string, min: number, max: number) {
@@ -31,7 +32,7 @@ interface ServeOptions {
   rateLimits?: boolean;
 }
 
-function init(options: InitOptions): void {
+async function init(options: InitOptions): Promise<void> {
   let dir = options.config;
   let scaledDir: string | undefined;
   if (options.accounts) {
@@ -47,16 +48,53 @@ function init(options: InitOptions): void {
       return;
     }
     const fake = FakeAws.create({ seed: options.seed });
-    const report = seedOrganization(fake, result.config);
+    const report = await seedLandingZone(fake, result.config);
     fake.save(options.state);
     console.log(
       `${options.state}: organization ${report.organizationId} with ${Object.keys(report.accountIds).length} accounts, ` +
         `${Object.keys(report.ouIds).length - 1} OUs, ${Object.keys(report.policyIds).length} SCPs, ` +
         `${report.trustedServices.length} trusted services, ${report.executionRoles} execution roles (management account ${report.managementAccountId})`,
     );
+    const security = report.security;
+    console.log(
+      `  Security Hub: ${Object.keys(security.securityHubPolicies).length} configuration policies; Security Lake: ${security.customSources.length} custom sources, ` +
+        `${security.subscribers} subscribers; AWS Config: ${security.configRecorders} recorders, ${security.conformancePacks} organization conformance packs; ` +
+        `Access Analyzer: ${security.analyzers} organization analyzers`,
+    );
     console.log(`Serve it with: rampart sandbox serve --state ${options.state}`);
   } finally {
     if (scaledDir) fs.rmSync(scaledDir, { recursive: true, force: true });
+  }
+}
+
+interface ScenarioOptions {
+  state?: string;
+  account?: string;
+}
+
+async function scenario(name: string | undefined, options: ScenarioOptions): Promise<void> {
+  const chosen = name ? findScenario(name) : undefined;
+  if (!chosen) {
+    if (name) console.error(`There is no scenario named "${name}".`);
+    console.log('Scenarios (rampart sandbox scenario NAME --state FILE [--account ID|NAME]):');
+    for (const s of SCENARIOS) console.log(`  ${s.name.padEnd(36)} ${s.description}`);
+    if (name) process.exitCode = 1;
+    return;
+  }
+  if (!options.state) {
+    console.error('--state FILE is required: the sandbox state to change (create one with rampart sandbox init)');
+    process.exitCode = 1;
+    return;
+  }
+  const fake = FakeAws.load(options.state);
+  try {
+    const result = await chosen.apply(fake, { account: options.account });
+    fake.save(options.state);
+    console.log(`${options.state}: applied ${chosen.name}`);
+    for (const change of result.changes) console.log(`  ${change}`);
+  } catch (error) {
+    console.error(`${chosen.name}: ${(error as Error).message}`);
+    process.exitCode = 1;
   }
 }
 
@@ -96,6 +134,14 @@ export function registerSandbox(program: Command): void {
     .option('--accounts <n>', 'add N generated workload accounts (every tenth PCI) for scale', parseInteger('--accounts', 1, 10000))
     .option('--seed <n>', 'seed for generated ids', parseInteger('--seed', 0, 2 ** 32 - 1), 1)
     .action((options: InitOptions) => init(options));
+
+  sandbox
+    .command('scenario')
+    .argument('[name]', 'scenario to apply; omit to list them')
+    .description('Apply a named drift scenario to a sandbox state file, through the AWS operations a person or attacker would call')
+    .option('--state <file>', 'sandbox state to change')
+    .option('--account <account>', 'account (id or name) the scenario acts on, where it concerns one account')
+    .action((name: string | undefined, options: ScenarioOptions) => scenario(name, options));
 
   sandbox
     .command('serve')

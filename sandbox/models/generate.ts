@@ -60,6 +60,56 @@ export const OPERATIONS: Record<string, { apiVersion: string; operations: string
   },
   events: { apiVersion: '2015-10-07', operations: ['PutEvents', 'PutRule', 'ListRules', 'PutTargets', 'ListTargetsByRule'] },
   stepfunctions: { apiVersion: '2016-11-23', operations: ['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'] },
+  securityhub: {
+    apiVersion: '2018-10-26',
+    operations: [
+      'EnableSecurityHub', 'DisableSecurityHub', 'DescribeHub', 'EnableOrganizationAdminAccount', 'ListOrganizationAdminAccounts',
+      'DescribeOrganizationConfiguration', 'UpdateOrganizationConfiguration', 'DescribeStandards', 'GetEnabledStandards',
+      'BatchEnableStandards', 'BatchDisableStandards', 'ListStandardsControlAssociations', 'BatchGetStandardsControlAssociations',
+      'BatchUpdateStandardsControlAssociations', 'ListSecurityControlDefinitions', 'CreateConfigurationPolicy', 'GetConfigurationPolicy',
+      'ListConfigurationPolicies', 'UpdateConfigurationPolicy', 'DeleteConfigurationPolicy', 'StartConfigurationPolicyAssociation',
+      'StartConfigurationPolicyDisassociation', 'GetConfigurationPolicyAssociation', 'BatchGetConfigurationPolicyAssociations',
+      'ListConfigurationPolicyAssociations', 'CreateFindingAggregator', 'GetFindingAggregator', 'ListFindingAggregators', 'GetFindings',
+      'BatchImportFindings', 'BatchUpdateFindings', 'ListMembers', 'GetAdministratorAccount',
+    ],
+  },
+  securitylake: {
+    apiVersion: '2018-05-10',
+    operations: [
+      'RegisterDataLakeDelegatedAdministrator', 'DeregisterDataLakeDelegatedAdministrator', 'CreateDataLake', 'UpdateDataLake',
+      'DeleteDataLake', 'ListDataLakes', 'CreateAwsLogSource', 'DeleteAwsLogSource', 'GetDataLakeSources', 'ListLogSources',
+      'CreateCustomLogSource', 'DeleteCustomLogSource', 'CreateDataLakeOrganizationConfiguration', 'GetDataLakeOrganizationConfiguration',
+      'DeleteDataLakeOrganizationConfiguration', 'CreateSubscriber', 'GetSubscriber', 'ListSubscribers', 'DeleteSubscriber',
+      'ListDataLakeExceptions', 'CreateDataLakeExceptionSubscription', 'GetDataLakeExceptionSubscription',
+    ],
+  },
+  config: {
+    apiVersion: '2014-11-12',
+    operations: [
+      'PutConfigurationRecorder', 'DescribeConfigurationRecorders', 'DescribeConfigurationRecorderStatus', 'StartConfigurationRecorder',
+      'StopConfigurationRecorder', 'DeleteConfigurationRecorder', 'PutDeliveryChannel', 'DescribeDeliveryChannels',
+      'PutConfigurationAggregator', 'DescribeConfigurationAggregators', 'DescribeConfigurationAggregatorSourcesStatus',
+      'PutOrganizationConformancePack', 'DescribeOrganizationConformancePacks', 'DescribeOrganizationConformancePackStatuses',
+      'GetOrganizationConformancePackDetailedStatus', 'DeleteOrganizationConformancePack', 'DescribeConformancePacks',
+      'DescribeConformancePackCompliance', 'GetConformancePackComplianceSummary', 'DescribeAggregateComplianceByConformancePacks',
+      'GetAggregateConformancePackComplianceSummary', 'DescribeAggregateComplianceByConfigRules', 'DescribeComplianceByConfigRule',
+      'GetComplianceDetailsByConfigRule',
+    ],
+    // "The default is 10. You cannot specify a number greater than 100." (GetComplianceDetailsByConfigRule, Limit)
+    pageSizes: { GetComplianceDetailsByConfigRule: { default: 10, max: 100 } },
+  },
+  accessanalyzer: {
+    apiVersion: '2019-11-01',
+    operations: [
+      'CreateAnalyzer', 'GetAnalyzer', 'ListAnalyzers', 'DeleteAnalyzer', 'CreateArchiveRule', 'ListArchiveRules', 'DeleteArchiveRule',
+      'ListFindings', 'ListFindingsV2', 'GetFinding', 'GetFindingV2', 'UpdateFindings', 'StartResourceScan', 'ValidatePolicy',
+    ],
+    // The reference gives maxResults no bound or default; 100 is an estimate.
+    pageSizes: {
+      ListAnalyzers: { default: 100 }, ListArchiveRules: { default: 100 }, ListFindings: { default: 100 }, ListFindingsV2: { default: 100 },
+      GetFindingV2: { default: 100 }, ValidatePolicy: { default: 100 },
+    },
+  },
 };
 
 /** Shape keys FakeAws uses; documentation and SDK-only hints are dropped. */

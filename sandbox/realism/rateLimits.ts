@@ -31,6 +31,14 @@ export const AWS_RATE_LIMITS: Record<string, RateLimit> = {
   's3:GetObject': { rate: 5500, burst: 5500, source: 'S3 performance guidelines: 5,500 GET/HEAD per second per prefix' },
   's3:HeadObject': { rate: 5500, burst: 5500, source: 'S3 performance guidelines: 5,500 GET/HEAD per second per prefix' },
   's3:*': { rate: 100, burst: 200, source: 'estimate: S3 bucket configuration calls' },
+  'securityhub:GetFindings': { rate: 3, burst: 6, source: 'Security Hub API reference (GetFindings): 3 requests per second, burst 6, per account per Region' },
+  'securityhub:BatchImportFindings': { rate: 10, burst: 30, source: 'Security Hub API reference (BatchImportFindings): 10 requests per second, burst 30' },
+  'securityhub:BatchUpdateFindings': { rate: 10, burst: 30, source: 'Security Hub API reference (BatchUpdateFindings): 10 requests per second, burst 30' },
+  'securityhub:*': { rate: 10, burst: 30, source: 'Security Hub API reference: other operations 10 requests per second, burst 30' },
+  'securitylake:*': { rate: 10, burst: 20, source: 'estimate: Security Lake answers ThrottlingException but publishes no rate' },
+  'config:PutOrganizationConformancePack': { rate: 1, burst: 1, source: 'estimate: AWS Config organization-wide deployments are serialized' },
+  'config:*': { rate: 10, burst: 20, source: 'estimate: AWS Config per-API rates vary (Service Quotas) and are mostly unpublished' },
+  'access-analyzer:*': { rate: 10, burst: 20, source: 'estimate: IAM Access Analyzer publishes no request rate' },
 };
 
 interface Bucket {

@@ -3,6 +3,7 @@ import { pciGuardrailScps } from '../../engine/pciGuardrails';
 import type { FakeAws } from '../fakeAws';
 import { ACCOUNTS_QUOTA } from '../services/organizations';
 import { createRole } from '../state/iam';
+import { seedSecurityServices, type SecurityServicesReport } from './securityServices';
 
 export interface SeedReport {
   organizationId: string;
@@ -129,4 +130,14 @@ export function seedOrganization(fake: FakeAws, config: RampartConfig): SeedRepo
   }
 
   return { organizationId: org.id, rootId: org.rootId, managementAccountId: managementId, accountIds, ouIds, policyIds, trustedServices, delegatedAdmins, executionRoles };
+}
+
+/**
+ * The whole landing zone a configuration describes: the organization (seedOrganization) and the
+ * security services on it (seedSecurityServices), each built through the services' own
+ * operations. A freshly seeded organization has no drift.
+ */
+export async function seedLandingZone(fake: FakeAws, config: RampartConfig): Promise<SeedReport & { security: SecurityServicesReport }> {
+  const report = seedOrganization(fake, config);
+  return { ...report, security: await seedSecurityServices(fake, config, report) };
 }

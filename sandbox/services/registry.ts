@@ -1,7 +1,7 @@
 import { signingName } from '../models/serviceModel';
 import type { WireRequest } from '../protocols';
 import { virtualHostBucket } from '../protocols/restXml';
-import type { ServiceDefinition } from './service';
+import type { CallContext, ServiceDefinition } from './service';
 
 /** Finds the service a request is for: by its SigV4 signing name, else its X-Amz-Target or host. */
 export class ServiceRegistry {
@@ -28,6 +28,11 @@ export class ServiceRegistry {
 
   all(): ServiceDefinition[] {
     return [...this.byName.values()];
+  }
+
+  /** Tells every service that observes others about a successful call. */
+  notify(ctx: CallContext): void {
+    for (const service of this.byName.values()) service.observe?.(ctx);
   }
 
   resolve(signing: string | undefined, request: WireRequest): ServiceDefinition | undefined {

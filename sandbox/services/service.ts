@@ -50,6 +50,11 @@ export interface ServiceDefinition {
   operations: Record<string, OperationHandler>;
   /** Runs before every handler (after validation); throws to refuse the call. */
   authorize?(ctx: CallContext): void;
+  /**
+   * Runs after every successful call to any service, so a service can follow changes made through
+   * another (Access Analyzer re-analyzes trust policies after IAM changes them).
+   */
+  observe?(ctx: CallContext): void;
 }
 
 /** The common errors of each protocol family, as AWS services of that family answer them. */

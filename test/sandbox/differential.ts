@@ -1,3 +1,4 @@
+import * as CFG from '@aws-sdk/client-config-service';
 import * as EB from '@aws-sdk/client-eventbridge';
 import * as I from '@aws-sdk/client-iam';
 import * as O from '@aws-sdk/client-organizations';
@@ -228,5 +229,41 @@ export async function snsEventsSequence(target: Target): Promise<Observation[]> 
   await r.step('ListTargetsByRule', () => events.send(new EB.ListTargetsByRuleCommand({ Rule: 'drift' })));
   await r.step('PutTargets on a missing rule', () => events.send(new EB.PutTargetsCommand({ Rule: 'missing', Targets: [{ Id: 'notify', Arn: arn }] })));
   await r.step('PutEvents', () => events.send(new EB.PutEventsCommand({ Entries: [{ Source: 'rampart', DetailType: 'Drift', Detail: '{"severity":"HIGH"}' }] })));
+  return r.observations;
+}
+
+export async function configSequence(target: Target): Promise<Observation[]> {
+  const r = new Recorder();
+  const config = new CFG.ConfigServiceClient(target.config());
+  const role = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`;
+  const template = JSON.stringify({ Resources: { AccessKeysRotated: { Type: 'AWS::Config::ConfigRule', Properties: { ConfigRuleName: 'access-keys-rotated', Source: { Owner: 'AWS', SourceIdentifier: 'ACCESS_KEYS_ROTATED' } } } } });
+  await r.step('DescribeConfigurationRecorders none', () => config.send(new CFG.DescribeConfigurationRecordersCommand({})));
+  await r.step('PutConfigurationRecorder', () => config.send(new CFG.PutConfigurationRecorderCommand({ ConfigurationRecorder: { name: 'default', roleARN: role, recordingGroup: { allSupported: true, includeGlobalResourceTypes: true } } })));
+  await r.step('PutConfigurationRecorder second', () => config.send(new CFG.PutConfigurationRecorderCommand({ ConfigurationRecorder: { name: 'second', roleARN: role, recordingGroup: { allSupported: true } } })));
+  await r.step('DescribeConfigurationRecorders', () => config.send(new CFG.DescribeConfigurationRecordersCommand({})));
+  await r.step('DescribeConfigurationRecorders missing', () => config.send(new CFG.DescribeConfigurationRecordersCommand({ ConfigurationRecorderNames: ['missing'] })));
+  await r.step('DescribeConfigurationRecorderStatus', () => config.send(new CFG.DescribeConfigurationRecorderStatusCommand({})));
+  await r.step('StartConfigurationRecorder without a delivery channel', () => config.send(new CFG.StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' })));
+  await r.step('PutDeliveryChannel', () => config.send(new CFG.PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: 'config-bucket' } })));
+  await r.step('DescribeDeliveryChannels', () => config.send(new CFG.DescribeDeliveryChannelsCommand({})));
+  await r.step('StartConfigurationRecorder', () => config.send(new CFG.StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' })));
+  await r.step('DescribeConfigurationRecorderStatus recording', () => config.send(new CFG.DescribeConfigurationRecorderStatusCommand({ ConfigurationRecorderNames: ['default'] })));
+  await r.step('StopConfigurationRecorder', () => config.send(new CFG.StopConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' })));
+  await r.step('StopConfigurationRecorder missing', () => config.send(new CFG.StopConfigurationRecorderCommand({ ConfigurationRecorderName: 'missing' })));
+  await r.step('PutConfigurationAggregator accounts', () => config.send(new CFG.PutConfigurationAggregatorCommand({ ConfigurationAggregatorName: 'accounts', AccountAggregationSources: [{ AccountIds: [ACCOUNT], AwsRegions: ['us-east-1'] }] })));
+  await r.step('PutConfigurationAggregator organization', () => config.send(new CFG.PutConfigurationAggregatorCommand({
+    ConfigurationAggregatorName: 'organization', OrganizationAggregationSource: { RoleArn: `arn:aws:iam::${ACCOUNT}:role/aggregator`, AllAwsRegions: true },
+  })));
+  await r.step('DescribeConfigurationAggregators', () => config.send(new CFG.DescribeConfigurationAggregatorsCommand({})));
+  await r.step('DescribeConfigurationAggregators missing', () => config.send(new CFG.DescribeConfigurationAggregatorsCommand({ ConfigurationAggregatorNames: ['missing'] })));
+  await r.step('PutOrganizationConformancePack', () => config.send(new CFG.PutOrganizationConformancePackCommand({ OrganizationConformancePackName: 'rampart-pci', TemplateBody: template })));
+  await r.step('DescribeOrganizationConformancePacks', () => config.send(new CFG.DescribeOrganizationConformancePacksCommand({})));
+  await r.step('DescribeOrganizationConformancePackStatuses', () => config.send(new CFG.DescribeOrganizationConformancePackStatusesCommand({})));
+  await r.step('GetOrganizationConformancePackDetailedStatus', () => config.send(new CFG.GetOrganizationConformancePackDetailedStatusCommand({ OrganizationConformancePackName: 'rampart-pci' })));
+  await r.step('DescribeOrganizationConformancePacks missing', () => config.send(new CFG.DescribeOrganizationConformancePacksCommand({ OrganizationConformancePackNames: ['missing'] })));
+  await r.step('DeleteOrganizationConformancePack', () => config.send(new CFG.DeleteOrganizationConformancePackCommand({ OrganizationConformancePackName: 'rampart-pci' })));
+  await r.step('DeleteOrganizationConformancePack missing', () => config.send(new CFG.DeleteOrganizationConformancePackCommand({ OrganizationConformancePackName: 'rampart-pci' })));
+  await r.step('DeleteConfigurationRecorder', () => config.send(new CFG.DeleteConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' })));
+  await r.step('DeleteConfigurationRecorder missing', () => config.send(new CFG.DeleteConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' })));
   return r.observations;
 }

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { FakeAws, type FakeAwsServer } from '../../sandbox';
-import { ACCOUNT, iamStsSequence, organizationsSequence, s3Sequence, shapeDifferences, snsEventsSequence, type Observation, type Target } from './differential';
+import { ACCOUNT, configSequence, iamStsSequence, organizationsSequence, s3Sequence, shapeDifferences, snsEventsSequence, type Observation, type Target } from './differential';
 import { checkTool, externalSuiteMode } from './externalTools';
 import { MOTO_DIFFERENCES, type KnownDifference } from './motoDifferences';
 
@@ -121,6 +121,7 @@ if (mode === 'run') {
       ['iam-sts', iamStsSequence],
       ['s3', s3Sequence],
       ['sns-events', snsEventsSequence],
+      ['config', configSequence],
     ];
 
     it.each(sequences)('%s: same shapes and error names, except the documented differences', async (name, sequence) => {

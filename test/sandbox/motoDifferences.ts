@@ -5,7 +5,7 @@
  */
 export interface KnownDifference {
   id: string;
-  sequence: 'organizations' | 'iam-sts' | 's3' | 'sns-events';
+  sequence: 'organizations' | 'iam-sts' | 's3' | 'sns-events' | 'config';
   step: string;
   /** As the differential test words it: a shape path (`X: only fakeaws`) or `error: moto A, fakeaws B`. */
   difference: string;
@@ -104,5 +104,29 @@ export const MOTO_DIFFERENCES: KnownDifference[] = [
     id: 'EVENTS-SYNC-DELIVERY', sequence: 'sns-events', step: 'PutEvents',
     difference: 'error: moto SyntaxError, fakeaws ok',
     reference: 'PutEvents accepts the event and delivers to targets asynchronously. moto 5.2.1 delivers synchronously and answers HTTP 500 (not JSON, so the SDK reports SyntaxError) when delivery through the SNS target fails.',
+  },
+  ...paths('CONFIG-RECORDER-ARN', ['DescribeConfigurationRecorderStatus', 'DescribeConfigurationRecorderStatus recording'], 'ConfigurationRecordersStatus[].arn: only fakeaws',
+    'ConfigurationRecorderStatus carries the recorder arn since service-linked recorders (2024); moto 5.2.1 does not return it.', 'config'),
+  {
+    id: 'CONFIG-RECORDER-ARN.3', sequence: 'config', step: 'DescribeConfigurationRecorders', difference: 'ConfigurationRecorders[].arn: only fakeaws',
+    reference: 'ConfigurationRecorder carries its arn since service-linked recorders (2024).',
+  },
+  {
+    id: 'CONFIG-RECORDER-ARN.4', sequence: 'config', step: 'DescribeConfigurationRecorders', difference: 'ConfigurationRecorders[].recordingScope: only fakeaws',
+    reference: 'As CONFIG-RECORDER-ARN.3: a customer-managed recorder has recordingScope PAID.',
+  },
+  {
+    id: 'CONFIG-ORG-PACK-BODY', sequence: 'config', step: 'PutOrganizationConformancePack', difference: 'error: moto SyntaxError, fakeaws ok',
+    reference: 'PutOrganizationConformancePack takes a TemplateBody (up to 51,200 bytes) or a TemplateS3Uri. moto 5.2.1 answers HTTP 500 (an HTML page, so the SDK reports SyntaxError) to a TemplateBody.',
+  },
+  {
+    id: 'CONFIG-ORG-PACK-BODY.2', sequence: 'config', step: 'DescribeOrganizationConformancePacks', difference: 'error: moto SyntaxError, fakeaws ok',
+    reference: 'moto 5.2.1 answers HTTP 500 here too once a pack was attempted.',
+  },
+  ...paths('CONFIG-ORG-PACK-MISSING', ['GetOrganizationConformancePackDetailedStatus', 'DeleteOrganizationConformancePack'], 'error: moto NoSuchOrganizationConformancePackException, fakeaws ok',
+    'Follows from CONFIG-ORG-PACK-BODY: moto has no pack.', 'config'),
+  {
+    id: 'CONFIG-ORG-PACK-MISSING.3', sequence: 'config', step: 'DescribeOrganizationConformancePackStatuses', difference: 'OrganizationConformancePackStatuses[]: empty in moto',
+    reference: 'Follows from CONFIG-ORG-PACK-BODY.',
   },
 ];
