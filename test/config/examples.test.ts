@@ -18,7 +18,7 @@ describe('shipped example configurations', () => {
     expect(pciOuPath(config)).toBe('Workloads/Pci');
     expect(config.organization.accounts.filter((a) => a.pci).map((a) => a.ou)).toEqual(['Workloads/Pci', 'Workloads/Pci']);
     expect(config.security.securityHub.configurationPolicies.find((p) => p.targets.includes('Workloads/Pci'))?.standards).toContain('pci-dss-v4.0.1');
-    expect(resolveCustomSources(config).map((s) => s.sourceName)).toEqual(['windows-sysmon-proc', 'windows-sysmon-file', 'network-firewall']);
+    expect(resolveCustomSources(config).map((s) => s.sourceName)).toEqual(['windows-sysmon-proc', 'windows-sysmon-net', 'windows-sysmon-file', 'windows-sysmon-dns', 'network-firewall']);
   });
 
   it('cccs-medium is a Canadian landing zone out of PCI scope, assessed against NIST 800-53 r5 and CCCS Medium', () => {

@@ -61,7 +61,8 @@ describe('desired state of the pci-org example', () => {
   it('resolves custom sources one per OCSF class, registered in the home Region', () => {
     expect(desired.securityLake.customSourceRegion).toBe('us-east-1');
     expect(desired.securityLake.customSources.map((s) => [s.sourceName, s.eventClass])).toEqual([
-      ['windows-sysmon-proc', 'PROCESS_ACTIVITY'], ['windows-sysmon-file', 'FILE_ACTIVITY'], ['network-firewall', 'NETWORK_ACTIVITY'],
+      ['windows-sysmon-proc', 'PROCESS_ACTIVITY'], ['windows-sysmon-net', 'NETWORK_ACTIVITY'], ['windows-sysmon-file', 'FILE_ACTIVITY'], ['windows-sysmon-dns', 'DNS_ACTIVITY'],
+      ['network-firewall', 'NETWORK_ACTIVITY'],
     ]);
   });
 
@@ -90,7 +91,7 @@ describe('desired state of the pci-org example', () => {
     expect(pci.standards[0].declaredAt).toEqual({ file: 'security.yaml', line: 10, col: 11 });
     expect(pci.disabledControls[0].declaredAt.line).toBe(13);
     expect(desired.securityLake.awsSources[3].declaredAt).toEqual({ file: 'securitylake.yaml', line: 23, col: 5 });
-    expect(desired.securityLake.customSources[2].declaredAt.line).toBe(32);
+    expect(desired.securityLake.customSources[4].declaredAt.line).toBe(32);
     expect(desired.config.conformancePacks[1].declaredAt).toMatchObject({ file: 'security.yaml', line: 31 });
   });
 
