@@ -2,6 +2,7 @@ import { CfnResource, Tags, type App, type Stack } from 'aws-cdk-lib';
 import type { RampartConfig } from '../config/model';
 import { AccessAnalyzerStack } from './accessAnalyzer/accessAnalyzerStack';
 import { AccountDirectory, SynthesisError } from './accountDirectory';
+import { ConfigDeliveryStack } from './awsConfig/configDeliveryStack';
 import { ConfigStack } from './awsConfig/configStack';
 import { GovernanceStack } from './governance/governanceStack';
 import { registerNagPacks } from './nag';
@@ -29,6 +30,8 @@ export interface LandingZoneOptions {
 
 /** Every stack of a landing zone, by role. */
 export interface LandingZone {
+  /** The central AWS Config bucket the member recorders deliver to (log archive, home Region). */
+  configDelivery: ConfigDeliveryStack;
   organization: OrganizationStack;
   securityHub: SecurityHubStack;
   config: ConfigStack[];
@@ -53,11 +56,17 @@ export function buildLandingZone(app: App, config: RampartConfig, options: Landi
   const env = (accountName: string, region: string, neededFor: string) => ({ account: accounts.idOf(accountName, neededFor), region });
   const common = { config, accounts };
 
+  const configDelivery = new ConfigDeliveryStack(app, 'Rampart-ConfigDelivery', {
+    config,
+    env: env(org.mandatoryAccounts.logArchive, global.homeRegion, 'ConfigDeliveryStack (log-archive account)'),
+    description: 'Rampart: central AWS Config bucket for the recorders of every member account',
+  });
   const organization = new OrganizationStack(app, 'Rampart-Organization', {
     ...common,
     env: env(org.mandatoryAccounts.management, global.homeRegion, 'OrganizationStack (management account)'),
-    description: 'Rampart: OUs, SCPs, account placement, trusted access, delegated administrators, execution-role StackSet',
+    description: 'Rampart: OUs, SCPs, account placement, trusted access, delegated administrators, execution-role and Config recorder StackSets',
   });
+  organization.addStackDependency(configDelivery, 'member recorders deliver to the central Config bucket, which must exist first');
   const afterOrganization = <T extends Stack>(stack: T): T => {
     stack.addStackDependency(organization, 'delegated administrators and OUs come first');
     return stack;
@@ -111,12 +120,13 @@ export function buildLandingZone(app: App, config: RampartConfig, options: Landi
   for (const extend of options.governanceExtensions ?? []) extend(governance);
 
   accounts.assertComplete();
-  const all = [organization, securityHub, ...configStacks, ...accessAnalyzer, ...lakeStacks.values(), governance];
+  const all = [configDelivery, organization, securityHub, ...configStacks, ...accessAnalyzer, ...lakeStacks.values(), governance];
   assertResourceBudget(all);
   // AWS Config's organization conformance packs take no tags in CloudFormation.
   for (const [key, value] of Object.entries(global.tags)) Tags.of(app).add(key, value, { excludeResourceTypes: ['AWS::Config::OrganizationConformancePack'] });
   if (options.nag !== false) registerNagPacks(app);
   return {
+    configDelivery,
     organization,
     securityHub,
     config: configStacks,
@@ -142,6 +152,8 @@ function landingZoneNotices(config: RampartConfig, accountsWithoutIds: string[])
   if (accountsWithoutIds.length > 0) {
     notices.push(`${accountsWithoutIds.length} account(s) have no id yet and are not placed in their OU: ${accountsWithoutIds.join(', ')}`);
   }
+  notices.push(`AWS Config recorders come from a service-managed StackSet, which never deploys to the management account (${config.global.managementAccount}): ` +
+    'conformance packs report nothing there unless a recorder is set up by hand');
   if (!config.organization.keepFullAwsAccess) {
     notices.push('keepFullAwsAccess: false counts toward the SCP limits, but the stacks leave FullAWSAccess attached: detaching it needs allow-list SCPs, which the configuration does not define');
   }
