@@ -1,5 +1,5 @@
 import { CfnResource, Tags, type App, type Stack } from 'aws-cdk-lib';
-import type { RampartConfig } from '../config/model';
+import { customSourceRegion, type RampartConfig } from '../config/model';
 import { AccessAnalyzerStack } from './accessAnalyzer/accessAnalyzerStack';
 import { AccountDirectory, SynthesisError } from './accountDirectory';
 import { ConfigDeliveryStack } from './awsConfig/configDeliveryStack';
@@ -8,7 +8,9 @@ import { GovernanceStack } from './governance/governanceStack';
 import { registerNagPacks } from './nag';
 import { OrganizationStack } from './organization/organizationStack';
 import { SecurityHubStack } from './securityHub/securityHubStack';
+import { CustomSourceIngestionStack } from './securityLake/customSourceIngestionStack';
 import { SecurityLakeRegionalStack } from './securityLake/securityLakeRegionalStack';
+import { unreadableCustomSources } from './securityLake/subscriptions';
 import { lakeRegionRole } from './securityLake/topology';
 
 /**
@@ -37,6 +39,8 @@ export interface LandingZone {
   config: ConfigStack[];
   accessAnalyzer: AccessAnalyzerStack[];
   securityLake: SecurityLakeRegionalStack[];
+  /** Custom-source ingestion in provider accounts other than the Security Lake administrator. */
+  customSourceIngestion: CustomSourceIngestionStack[];
   governance: GovernanceStack;
   /** All stacks, in deployment order. */
   all: Stack[];
@@ -112,6 +116,19 @@ export function buildLandingZone(app: App, config: RampartConfig, options: Landi
     lakeStacks.set(region, stack);
   }
 
+  const customRegion = customSourceRegion(config);
+  const providerAccounts = [...new Set(lake.customSources.map((c) => c.providerAccount))].filter((name) => name !== lake.delegatedAdmin);
+  const customSourceIngestion = providerAccounts.map((providerAccount) => {
+    const stack = new CustomSourceIngestionStack(app, `Rampart-CustomSources-${stackNamePart(providerAccount)}`, {
+      ...common,
+      providerAccount,
+      env: env(providerAccount, customRegion, `CustomSourceIngestionStack (provider account of custom sources)`),
+      description: `Rampart: ingestion of the Security Lake custom sources written by ${providerAccount}, in ${customRegion}`,
+    });
+    stack.addStackDependency(lakeStacks.get(customRegion) as Stack, 'reads where the custom sources registered there are written');
+    return stack;
+  });
+
   const governance = new GovernanceStack(app, 'Rampart-Governance', {
     config,
     env: env(org.mandatoryAccounts.securityTooling, global.homeRegion, 'GovernanceStack (security-tooling account)'),
@@ -120,7 +137,7 @@ export function buildLandingZone(app: App, config: RampartConfig, options: Landi
   for (const extend of options.governanceExtensions ?? []) extend(governance);
 
   accounts.assertComplete();
-  const all = [configDelivery, organization, securityHub, ...configStacks, ...accessAnalyzer, ...lakeStacks.values(), governance];
+  const all = [configDelivery, organization, securityHub, ...configStacks, ...accessAnalyzer, ...lakeStacks.values(), ...customSourceIngestion, governance];
   assertResourceBudget(all);
   // AWS Config's organization conformance packs take no tags in CloudFormation.
   for (const [key, value] of Object.entries(global.tags)) Tags.of(app).add(key, value, { excludeResourceTypes: ['AWS::Config::OrganizationConformancePack'] });
@@ -132,11 +149,15 @@ export function buildLandingZone(app: App, config: RampartConfig, options: Landi
     config: configStacks,
     accessAnalyzer,
     securityLake: [...lakeStacks.values()],
+    customSourceIngestion,
     governance,
     all,
     notices: landingZoneNotices(config, accounts.withoutIds()),
   };
 }
+
+/** A logical name as a part of a stack name (letters, digits and hyphens). */
+const stackNamePart = (name: string) => name.replace(/[^A-Za-z0-9-]+/g, '-');
 
 function assertResourceBudget(stacks: Stack[]): void {
   const over = stacks.flatMap((stack) => {
@@ -154,6 +175,7 @@ function landingZoneNotices(config: RampartConfig, accountsWithoutIds: string[])
   }
   notices.push(`AWS Config recorders come from a service-managed StackSet, which never deploys to the management account (${config.global.managementAccount}): ` +
     'conformance packs report nothing there unless a recorder is set up by hand');
+  notices.push(...unreadableCustomSources(config));
   if (!config.organization.keepFullAwsAccess) {
     notices.push('keepFullAwsAccess: false counts toward the SCP limits, but the stacks leave FullAWSAccess attached: detaching it needs allow-list SCPs, which the configuration does not define');
   }
