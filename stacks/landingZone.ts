@@ -10,7 +10,8 @@ import { OrganizationStack } from './organization/organizationStack';
 import { SecurityHubStack } from './securityHub/securityHubStack';
 import { CustomSourceIngestionStack } from './securityLake/customSourceIngestionStack';
 import { SecurityLakeRegionalStack } from './securityLake/securityLakeRegionalStack';
-import { unreadableCustomSources } from './securityLake/subscriptions';
+import { LakeQueryStack } from './securityLake/lakeQueryStack';
+import { regionalSubscriptions, unreadableCustomSources } from './securityLake/subscriptions';
 import { lakeRegionRole } from './securityLake/topology';
 
 /**
@@ -41,6 +42,8 @@ export interface LandingZone {
   securityLake: SecurityLakeRegionalStack[];
   /** Custom-source ingestion in provider accounts other than the Security Lake administrator. */
   customSourceIngestion: CustomSourceIngestionStack[];
+  /** Query access of each LAKEFORMATION subscriber, per subscriber Region, in the subscriber's account. */
+  lakeQuery: LakeQueryStack[];
   governance: GovernanceStack;
   /** All stacks, in deployment order. */
   all: Stack[];
@@ -129,6 +132,18 @@ export function buildLandingZone(app: App, config: RampartConfig, options: Landi
     return stack;
   });
 
+  const lakeQuery = regionalSubscriptions(config).filter((s) => s.subscriber.accessType === 'LAKEFORMATION').map((subscription) => {
+    const { subscriber, region } = subscription;
+    const stack = new LakeQueryStack(app, `Rampart-LakeQuery-${stackNamePart(subscriber.name)}-${region}`, {
+      ...common,
+      subscription,
+      env: env(subscriber.account, region, `LakeQueryStack (Security Lake subscriber ${subscriber.name})`),
+      description: `Rampart: Security Lake query access for subscriber ${subscriber.name} in ${region}: resource links, Lake Formation grants, views, named queries`,
+    });
+    stack.addStackDependency(lakeStacks.get(region) as Stack, 'Security Lake shares the subscribed tables once the subscriber exists');
+    return stack;
+  });
+
   const governance = new GovernanceStack(app, 'Rampart-Governance', {
     config,
     env: env(org.mandatoryAccounts.securityTooling, global.homeRegion, 'GovernanceStack (security-tooling account)'),
@@ -137,7 +152,7 @@ export function buildLandingZone(app: App, config: RampartConfig, options: Landi
   for (const extend of options.governanceExtensions ?? []) extend(governance);
 
   accounts.assertComplete();
-  const all = [configDelivery, organization, securityHub, ...configStacks, ...accessAnalyzer, ...lakeStacks.values(), ...customSourceIngestion, governance];
+  const all = [configDelivery, organization, securityHub, ...configStacks, ...accessAnalyzer, ...lakeStacks.values(), ...customSourceIngestion, ...lakeQuery, governance];
   assertResourceBudget(all);
   // AWS Config's organization conformance packs take no tags in CloudFormation.
   for (const [key, value] of Object.entries(global.tags)) Tags.of(app).add(key, value, { excludeResourceTypes: ['AWS::Config::OrganizationConformancePack'] });
@@ -150,6 +165,7 @@ export function buildLandingZone(app: App, config: RampartConfig, options: Landi
     accessAnalyzer,
     securityLake: [...lakeStacks.values()],
     customSourceIngestion,
+    lakeQuery,
     governance,
     all,
     notices: landingZoneNotices(config, accounts.withoutIds()),
