@@ -10,7 +10,7 @@ import type { RampartConfig } from '../../config/model';
 import { customTableAttribute } from '../../handlers/customResources/securityLakeSharedTables';
 import { athenaNamedQueries, athenaViewStatements } from '../../query/athena';
 import { DEFAULT_LOOKBACK_DAYS, INSIGHTS_DATABASE, NAMED_QUERIES, VIEWS } from '../../query/catalog';
-import { NATIVE_SOURCES, securityLakeTable, type NativeSource, type TableName } from '../../query/securityLakeTables';
+import { NATIVE_SOURCE_NAMES, NATIVE_SOURCES, securityLakeTable, type NativeSource, type TableName } from '../../query/securityLakeTables';
 import { SynthesisError, type AccountDirectory } from '../accountDirectory';
 import { HandlerProvider } from '../customResourceProvider';
 import { acknowledge } from '../nag';
@@ -137,8 +137,9 @@ export class LakeQueryStack extends Stack {
 
     const results = this.workgroup();
     const { workgroup } = results;
+    // Every view is written against its link's name; only the views of subscribed sources are created.
     const views = athenaViewStatements({
-      sources: Object.fromEntries(nativeSources.map((s) => [s, { database: LAKE_LINKS_DATABASE, table: nativeLinkName(s) }])) as Record<NativeSource, TableName>,
+      sources: Object.fromEntries(NATIVE_SOURCE_NAMES.map((s) => [s, { database: LAKE_LINKS_DATABASE, table: nativeLinkName(s) }])) as Record<NativeSource, TableName>,
       lookbackDays: subscriber.lookbackDays ?? DEFAULT_LOOKBACK_DAYS,
     }).filter((view) => nativeSources.includes((VIEWS.find((v) => v.name === view.name) as { source: NativeSource }).source));
 
