@@ -65,8 +65,10 @@ export class LakeQueryStack extends Stack {
     const nativeSources = subscription.awsSources.map((s) => s.source).filter((s): s is NativeSource => s in NATIVE_SOURCES);
     this.principals = [...subscriber.principals];
     const index = config.securityLake.subscribers.indexOf(subscriber);
+    const subscriberAccount = accounts.tryIdOf(subscriber.account);
     const foreign = subscriber.principals.flatMap((arn, i) => {
-      if (arn.split(':')[4] === this.account) return [];
+      // Without the account's id yet, synthesis stops on the missing id instead.
+      if (!subscriberAccount || arn.split(':')[4] === subscriberAccount) return [];
       const where = config.locate('securityLake', ['subscribers', index, 'principals', i]);
       return [`${where.file}:${where.line}:${where.col}  subscribers[${index}].principals[${i}] ${arn} is not in the subscriber account ${subscriber.account} (${this.account})  ` +
         'hint: Lake Formation grants on the resource links reach principals of the subscriber account only; name a role of that account'];
