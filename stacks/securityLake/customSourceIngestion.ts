@@ -42,7 +42,7 @@ export interface CustomSourceIngestionProps {
 
 /** Raw logs are transformed within minutes; they stay long enough to replay a failed or dead-lettered batch. */
 const RAW_LOG_RETENTION_DAYS = 90;
-/** Kinesis keeps records this long (its maximum for on-demand replay without extended retention costs of a year). */
+/** Kinesis keeps records this long, so a batch recorded as failed can still be replayed a week later. */
 const STREAM_RETENTION = Duration.days(7);
 const FUNCTION_TIMEOUT = Duration.minutes(5);
 /** Lambda's guidance for SQS event sources: a visibility timeout of six times the function timeout. */

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct, type IDependable } from 'constructs';
+import { Construct } from 'constructs';
 import type { RampartConfig } from '../../config/model';
 import { customTableAttribute } from '../../handlers/customResources/securityLakeSharedTables';
 import { athenaNamedQueries, athenaViewStatements } from '../../query/athena';
@@ -43,6 +43,7 @@ interface LinkedTable {
   label: string;
   target: { catalogId: string; databaseName: string; name: string };
   link: TableName;
+  resource: glue.CfnTable;
 }
 
 /**
@@ -53,9 +54,6 @@ interface LinkedTable {
  * encrypted with a KMS key in a TLS-only bucket.
  */
 export class LakeQueryStack extends Stack {
-  readonly tables: LinkedTable[] = [];
-  readonly principals: string[];
-
   constructor(scope: Construct, id: string, props: LakeQueryStackProps) {
     super(scope, id, props);
     const { subscription, accounts, config } = props;
@@ -63,7 +61,6 @@ export class LakeQueryStack extends Stack {
     const lakeAccount = accounts.idOf(config.securityLake.delegatedAdmin, `query access of subscriber ${subscriber.name}`);
     const sharedDatabase = securityLakeTable(this.region, 'SH_FINDINGS').database;
     const nativeSources = subscription.awsSources.map((s) => s.source).filter((s): s is NativeSource => s in NATIVE_SOURCES);
-    this.principals = [...subscriber.principals];
     const index = config.securityLake.subscribers.indexOf(subscriber);
     const subscriberAccount = accounts.tryIdOf(subscriber.account);
     const foreign = subscriber.principals.flatMap((arn, i) => {
@@ -113,13 +110,7 @@ export class LakeQueryStack extends Stack {
       ...nativeSources.map((s) => ({ label: s, name: nativeLinkName(s), table: securityLakeTable(this.region, s).table })),
       ...subscription.customSources.map((s, index) => ({ label: s.sourceName, name: customLinkName(s.sourceName), table: shares.getAttString(customTableAttribute(index)) })),
     ];
-    const grantsReady: IDependable[] = [];
-    for (const target of targets) {
-      const table: LinkedTable = {
-        label: target.label,
-        target: { catalogId: lakeAccount, databaseName: sharedDatabase, name: target.table },
-        link: { database: LAKE_LINKS_DATABASE, table: target.name },
-      };
+    const tables: LinkedTable[] = targets.map((target) => {
       const link = new glue.CfnTable(this, `Link ${target.label}`, {
         catalogId: this.account,
         databaseName: LAKE_LINKS_DATABASE,
@@ -127,9 +118,8 @@ export class LakeQueryStack extends Stack {
       });
       link.addResourceDependency(links);
       link.node.addDependency(shares);
-      this.tables.push(table);
-      grantsReady.push(link);
-    }
+      return { label: target.label, target: { catalogId: lakeAccount, databaseName: sharedDatabase, name: target.table }, link: { database: LAKE_LINKS_DATABASE, table: target.name }, resource: link };
+    });
 
     const insights = new glue.CfnDatabase(this, 'InsightsDatabase', {
       catalogId: this.account,
@@ -155,7 +145,7 @@ export class LakeQueryStack extends Stack {
     });
 
     // Lake Formation: the configured principals read the views and, through the links, the shared tables; the view creator needs the same to create them.
-    const readers = [...this.principals.map((arn) => ({ id: arn, arn })), { id: 'ViewCreator', arn: viewProvider.role.roleArn }];
+    const readers = [...subscriber.principals.map((arn, i) => ({ id: `Principal${i + 1}`, arn })), { id: 'ViewCreator', arn: viewProvider.role.roleArn }];
     const grants = new Construct(this, 'Grants');
     for (const reader of readers) {
       const grant = (id: string, resource: lakeformation.CfnPrincipalPermissions.ResourceProperty, permissions: string[]) => {
@@ -169,11 +159,11 @@ export class LakeQueryStack extends Stack {
         permission.addResourceDependency(administrators);
         return permission;
       };
-      for (const [index, table] of this.tables.entries()) {
+      for (const table of tables) {
         grant(`Select ${table.label}`, { table: { catalogId: table.target.catalogId, databaseName: table.target.databaseName, name: table.target.name } }, ['SELECT'])
-          .node.addDependency(grantsReady[index]);
+          .addResourceDependency(table.resource);
         grant(`Describe link ${table.label}`, { table: { catalogId: this.account, databaseName: table.link.database, name: table.link.table } }, ['DESCRIBE'])
-          .node.addDependency(grantsReady[index]);
+          .addResourceDependency(table.resource);
       }
       grant('Describe links database', { database: { catalogId: this.account, name: LAKE_LINKS_DATABASE } }, ['DESCRIBE']).addResourceDependency(links);
       if (reader.id === 'ViewCreator') {
@@ -210,7 +200,8 @@ export class LakeQueryStack extends Stack {
   /** The role CloudFormation deploys this stack with (the CDK bootstrap's execution role). */
   private deploymentRoleArn(): string {
     const synthesizer = this.synthesizer;
-    const arn = synthesizer instanceof DefaultStackSynthesizer ? synthesizer.cloudFormationExecutionRoleArn : `arn:\${AWS::Partition}:iam::${this.account}:role/cdk-hnb659fds-cfn-exec-role-${this.account}-${this.region}`;
+    if (!(synthesizer instanceof DefaultStackSynthesizer)) throw new Error(`${this.stackName} needs the CDK default synthesizer: its deployment role becomes a Lake Formation administrator`);
+    const arn = synthesizer.cloudFormationExecutionRoleArn;
     return !Token.isUnresolved(arn) && arn.includes('${') ? Fn.sub(arn) : arn;
   }
 
