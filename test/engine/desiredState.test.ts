@@ -61,8 +61,8 @@ describe('desired state of the pci-org example', () => {
   it('resolves custom sources one per OCSF class, registered in the home Region', () => {
     expect(desired.securityLake.customSourceRegion).toBe('us-east-1');
     expect(desired.securityLake.customSources.map((s) => [s.sourceName, s.eventClass])).toEqual([
-      ['windows-sysmon-proc', 'PROCESS_ACTIVITY'], ['windows-sysmon-net', 'NETWORK_ACTIVITY'], ['windows-sysmon-file', 'FILE_ACTIVITY'], ['windows-sysmon-dns', 'DNS_ACTIVITY'],
-      ['network-firewall', 'NETWORK_ACTIVITY'],
+      ['windows-sysmon-proc', 'PROCESS_ACTIVITY'], ['windows-sysmon-net', 'NETWORK_ACTIVITY'], ['windows-sysmon-file', 'FILE_ACTIVITY'],
+      ['windows-sysmon-dns', 'DNS_ACTIVITY'], ['network-firewall', 'NETWORK_ACTIVITY'],
     ]);
   });
 
