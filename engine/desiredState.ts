@@ -1,4 +1,4 @@
-import { flattenOus, isUnderOu, pciOuPath, resolveCustomSources, type ConfigFileKey, type PolicyDocument, type RampartConfig } from '../config/model';
+import { customSourceRegion, flattenOus, isUnderOu, pciOuPath, resolveCustomSources, type ConfigFileKey, type PolicyDocument, type RampartConfig } from '../config/model';
 import { CONFORMANCE_PACK_TEMPLATES, PCI_STANDARD, SECURITY_HUB_STANDARDS, type ConformancePackTemplate, type SecurityHubStandardName } from '../config/schema/security';
 import type { CustomSourceEventClass } from '../config/schema/securitylake';
 import type { FieldPath, SourceLocation } from '../config/source';
@@ -323,9 +323,6 @@ export function deriveDesiredState(config: RampartConfig): DesiredState {
   const awsSources: DesiredAwsSource[] = securityLake.awsSources.map((source, index) => ({
     sourceName: source.source, sourceVersion: source.version, accounts: source.accounts, declaredAt: at('securityLake', ['awsSources', index]),
   }));
-  const customSourceRegion = securityLake.regions.includes(global.homeRegion)
-    ? global.homeRegion
-    : (securityLake.rollupRegions[0]?.region ?? securityLake.regions[0]);
 
   const templateFor = (template: ConformancePackTemplate) => CONFORMANCE_PACK_TEMPLATES[template];
 
@@ -370,7 +367,7 @@ export function deriveDesiredState(config: RampartConfig): DesiredState {
         sources: awsSources.filter((s) => s.accounts === 'all').map((s) => ({ sourceName: s.sourceName, sourceVersion: s.sourceVersion })),
         declaredAt: at('securityLake', ['organizationAutoEnable'], true),
       },
-      customSourceRegion,
+      customSourceRegion: customSourceRegion(config),
       customSources: resolveCustomSources(config).map((source) => ({
         sourceName: source.sourceName,
         configName: source.configName,
