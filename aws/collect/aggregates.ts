@@ -32,7 +32,7 @@ export async function collectAggregate(unit: AggregateUnit, ctx: CollectionConte
   return { unit, ...part, calls: ctx.clients.calls.since(before) };
 }
 
-function adminMissing(ctx: CollectionContext, role: keyof Omit<AdminAccounts, 'unresolved'>, name: string): CollectionError {
+export function adminMissing(ctx: CollectionContext, role: keyof Omit<AdminAccounts, 'unresolved'>, name: string): CollectionError {
   return ctx.admins.unresolved[name] ?? { code: 'AccountNotFound', message: `the ${role} administrator account ${name} could not be resolved` };
 }
 
@@ -114,12 +114,26 @@ function policyAppliedScopes(central: CentralConfiguration, regions: string[]): 
 }
 
 const securitylake: Unit = async (ctx) => {
+  const scopes = await readSecurityLakeRegions(ctx, ctx.desired.securityLake.regions.map((r) => r.region));
+  return {
+    scopes,
+    sources: [sourceOf('securitylake.region', 'aggregate', [
+      'securitylake:ListDataLakes', 'securitylake:GetDataLakeSources', 'securitylake:ListLogSources', 'securitylake:GetDataLakeOrganizationConfiguration', 'securitylake:ListSubscribers',
+    ], scopes.length)],
+  };
+};
+
+/**
+ * Security Lake Regions through the administrator: the lakes, custom sources, auto-enable and
+ * subscribers in one call each from the home Region, and each Region's sources for every account.
+ */
+export async function readSecurityLakeRegions(ctx: CollectionContext, regions: string[]): Promise<ScopeSnapshot[]> {
   const { clients, desired } = ctx;
-  const regions = desired.securityLake.regions.map((r) => r.region);
   const refs = regions.map((region) => ({ kind: 'securitylake.region' as const, region }));
   const admin = ctx.admins.securityLake;
-  if (!admin) return { scopes: refs.map((ref) => unknownScope(ref, adminMissing(ctx, 'securityLake', desired.securityLake.adminAccount))), sources: [] };
-  const home = regions.includes(desired.homeRegion) ? desired.homeRegion : regions[0];
+  if (!admin) return refs.map((ref) => unknownScope(ref, adminMissing(ctx, 'securityLake', desired.securityLake.adminAccount)));
+  const lakeRegions = desired.securityLake.regions.map((r) => r.region);
+  const home = lakeRegions.includes(desired.homeRegion) ? desired.homeRegion : lakeRegions[0];
   let shared: [Awaited<ReturnType<typeof readDataLakes>>, Awaited<ReturnType<typeof readCustomSources>>, Awaited<ReturnType<typeof readAutoEnable>>, Awaited<ReturnType<typeof readSubscribers>>];
   try {
     shared = await Promise.all([
@@ -129,10 +143,10 @@ const securitylake: Unit = async (ctx) => {
       readSubscribers(clients, admin, home),
     ]);
   } catch (error) {
-    return { scopes: refs.map((ref) => unknownScope(ref, toCollectionError(error))), sources: [] };
+    return refs.map((ref) => unknownScope(ref, toCollectionError(error)));
   }
   const [lakes, custom, autoEnable, subscribers] = shared;
-  const scopes = await Promise.all(refs.map((ref) => readScopeSafely(ref, async () => {
+  return Promise.all(refs.map((ref) => readScopeSafely(ref, async () => {
     const dataLake = lakes[ref.region];
     const sources = dataLake ? await readRegionSources(clients, admin, ref.region) : { awsSources: {}, customEventClasses: {} };
     return {
@@ -142,13 +156,7 @@ const securitylake: Unit = async (ctx) => {
       subscribers: subscribers[ref.region] ?? [],
     };
   })));
-  return {
-    scopes,
-    sources: [sourceOf('securitylake.region', 'aggregate', [
-      'securitylake:ListDataLakes', 'securitylake:GetDataLakeSources', 'securitylake:ListLogSources', 'securitylake:GetDataLakeOrganizationConfiguration', 'securitylake:ListSubscribers',
-    ], scopes.length)],
-  };
-};
+}
 
 const config: Unit = async (ctx) => {
   const { clients, desired } = ctx;
