@@ -1,4 +1,4 @@
-import type { ScopeSnapshot } from '../../engine/inventory';
+import type { ScopeRef, ScopeSnapshot } from '../../engine/inventory';
 import { readRecorder } from '../awsConfig';
 import { readRoles } from '../iam';
 import { ControlCatalog, readAccountHub } from '../securityHub';
@@ -45,5 +45,14 @@ function readAccount(work: AccountWork, ctx: Pick<CollectionContext, 'clients'>,
     ...(work.iam ? [readScopeSafely({ kind: 'iam.account', accountId }, async () => ({ roles: await readRoles(clients, accountId) }))] : []),
     ...work.securityHubRegions.map((region) => readScopeSafely({ kind: 'securityhub.account', accountId, region }, () => readAccountHub(clients, accountId, region, catalog))),
     ...work.configRegions.map((region) => readScopeSafely({ kind: 'config.recorder', accountId, region }, () => readRecorder(clients, accountId, region))),
+  ]);
+}
+
+/** The scopes a batch of per-account work reads (what a failed batch leaves unknown). */
+export function scopesOfWork(batch: readonly AccountWork[]): ScopeRef[] {
+  return batch.flatMap((work): ScopeRef[] => [
+    ...(work.iam ? [{ kind: 'iam.account' as const, accountId: work.accountId }] : []),
+    ...work.securityHubRegions.map((region) => ({ kind: 'securityhub.account' as const, accountId: work.accountId, region })),
+    ...work.configRegions.map((region) => ({ kind: 'config.recorder' as const, accountId: work.accountId, region })),
   ]);
 }

@@ -1,5 +1,5 @@
 import { standardArnIn, standardResource, type DesiredState } from '../../engine/desiredState';
-import type { CollectionError, InventoryConfigurationPolicy, ScopeSnapshot } from '../../engine/inventory';
+import type { CollectionError, InventoryConfigurationPolicy, ScopeRef, ScopeSnapshot } from '../../engine/inventory';
 import { readAggregators, readConformancePacks, readPackNonCompliance, type Aggregator } from '../awsConfig';
 import { toCollectionError, type AwsClients } from '../clients';
 import { readRegion } from '../accessAnalyzer';
@@ -210,3 +210,14 @@ const accessanalyzer: Unit = async (ctx) => {
 
 const UNITS: Record<AggregateUnit, Unit> = { organizations, securityhub, securitylake, config, accessanalyzer };
 
+
+/** The organization-level scopes a unit reads (what a failed unit leaves unknown; its per-account derivations are re-read by follow-ups). */
+export function scopesOfUnit(unit: AggregateUnit, desired: DesiredState): ScopeRef[] {
+  switch (unit) {
+    case 'organizations': return [{ kind: 'organizations.structure' }, { kind: 'organizations.policies' }, { kind: 'organizations.trustedAccess' }, { kind: 'organizations.delegatedAdministrators' }];
+    case 'securityhub': return [{ kind: 'securityhub.organization' }];
+    case 'securitylake': return desired.securityLake.regions.map((r) => ({ kind: 'securitylake.region', region: r.region }));
+    case 'config': return [{ kind: 'config.aggregators' }, ...desired.config.regions.map((region) => ({ kind: 'config.conformancePacks' as const, region }))];
+    case 'accessanalyzer': return desired.accessAnalyzer.regions.map((region) => ({ kind: 'accessanalyzer.region', region }));
+  }
+}

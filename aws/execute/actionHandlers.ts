@@ -92,7 +92,9 @@ export const ACTION_HANDLERS: ActionHandlerTable = {
   },
   CreateDataLakeOrganizationConfiguration: (action, ctx) => securityLake.createOrganizationConfiguration(ctx.clients, action.adminAccountId, action.region, action.sources),
   StartConfigurationRecorder: (action, ctx) => startRecorder(ctx.clients, action.accountId, action.region, action.recorderName,
-    action.create ? { ...action.create, deliveryBucket: ctx.deployment.configDeliveryBucket } : undefined),
+    action.create
+      ? { ...action.create, deliveryBucket: fillName(ctx.deployment.configDeliveryBucket, { account: ctx.accountIds[ctx.desired.organization.logArchiveAccount] ?? 'log-archive' }) }
+      : undefined),
   PutOrganizationConformancePack(action, ctx) {
     const templates = ctx.deployment.conformancePackTemplates[action.packName];
     if (!templates) throw new Error(`no template for conformance pack ${action.packName} in this deployment`);

@@ -14,7 +14,7 @@ export interface DeploymentNames {
   /** External id the provider of a custom source presents. */
   customSourceExternalId: string;
   configAggregatorRole: string;
-  /** Delivery bucket for a recorder created where an account has no delivery channel. */
+  /** Delivery bucket for a recorder created where an account has no delivery channel; `{account}` is the log-archive account. */
   configDeliveryBucket: string;
   /** Conformance pack template bodies by pack name: in the Region that records global resources, and elsewhere. */
   conformancePackTemplates: Record<string, { globalRegion: string; otherRegions: string }>;
