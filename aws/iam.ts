@@ -1,4 +1,4 @@
-import { GetRoleCommand, IAMClient, UpdateAssumeRolePolicyCommand, paginateListRoles, paginateListRoleTags } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, GetRoleCommand, IAMClient, UpdateAssumeRolePolicyCommand, paginateListRoles, paginateListRoleTags } from '@aws-sdk/client-iam';
 import type { InventoryPolicyDocument, InventoryRole } from '../engine/inventory';
 import type { AwsClients, ClientConstructor } from './clients';
 
@@ -60,4 +60,16 @@ export async function addTrustDeny(clients: AwsClients, accountId: string, roleN
     Statement: [...statements, { Sid: deny.sid, Effect: 'Deny', Principal: deny.principal, Action: deny.actions.length === 1 ? deny.actions[0] : deny.actions }],
   };
   await client.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(document) }));
+}
+
+/** Creates a role in the home account of `clients` if it is not there (a local deployment of what the stacks create). */
+export async function ensureRole(clients: AwsClients, role: { name: string; path: string; trustPolicy: unknown; description?: string }): Promise<void> {
+  const client = iamClient(clients, clients.homeAccountId);
+  try {
+    await client.send(new CreateRoleCommand({
+      RoleName: role.name, Path: role.path, AssumeRolePolicyDocument: JSON.stringify(role.trustPolicy), ...(role.description ? { Description: role.description } : {}),
+    }));
+  } catch (error) {
+    if ((error as Error).name !== 'EntityAlreadyExistsException') throw error;
+  }
 }

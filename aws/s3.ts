@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, PutObjectLockConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AwsClients, ClientConstructor } from './clients';
 
 /** Amazon S3 in Rampart's home account: the workflows' run files and the evidence they publish. */
@@ -20,4 +20,24 @@ export async function putJson(clients: AwsClients, bucket: string, key: string, 
 export async function getJson<T>(clients: AwsClients, bucket: string, key: string): Promise<T> {
   const out = await s3(clients).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return JSON.parse(await (out.Body as { transformToString(): Promise<string> }).transformToString()) as T;
+}
+
+/** Creates a bucket if it is not there (a local deployment of the workflows), with Object Lock in compliance mode when asked. */
+export async function ensureBucket(clients: AwsClients, name: string, objectLockDays?: number): Promise<void> {
+  const client = s3(clients);
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: name }));
+    return;
+  } catch (error) {
+    if (!['NotFound', 'NoSuchBucket'].includes((error as Error).name)) throw error;
+  }
+  await client.send(new CreateBucketCommand({
+    Bucket: name, ...(objectLockDays ? { ObjectLockEnabledForBucket: true } : {}),
+    ...(clients.homeRegion !== 'us-east-1' ? { CreateBucketConfiguration: { LocationConstraint: clients.homeRegion as never } } : {}),
+  }));
+  if (objectLockDays) {
+    await client.send(new PutObjectLockConfigurationCommand({
+      Bucket: name, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: objectLockDays } } },
+    }));
+  }
 }

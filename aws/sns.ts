@@ -1,4 +1,4 @@
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { AwsClients, ClientConstructor } from './clients';
 
 /** Amazon SNS: Rampart's notification topic, one message per audience (subscriptions filter on it). */
@@ -17,4 +17,10 @@ export async function publishNotice(clients: AwsClients, topicArn: string, notic
     MessageAttributes: { audience: { DataType: 'String', StringValue: notice.audience } },
   }));
   return out.MessageId as string;
+}
+
+/** Creates a topic (idempotent in SNS) and returns its ARN: a local deployment of the workflows. */
+export async function ensureTopic(clients: AwsClients, name: string): Promise<string> {
+  const out = await clients.client(Sns, 'sns', { account: clients.homeAccountId, region: clients.homeRegion }).send(new CreateTopicCommand({ Name: name }));
+  return out.TopicArn as string;
 }

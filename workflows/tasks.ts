@@ -21,14 +21,19 @@ export const TASK_RETRY: sfn.RetryProps = {
   jitterStrategy: sfn.JitterType.FULL,
 };
 
-/** A Lambda task whose result (the handler's return value) lands at `resultPath`, retried on throttling. */
+/**
+ * A Lambda task whose result (the handler's return value) lands at `resultPath`, retried on
+ * throttling, and timed out with the function (a Task's own default is a year).
+ */
 export function invoke(scope: Construct, id: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath: string | null): tasks.LambdaInvoke {
   const task = new tasks.LambdaInvoke(scope, id, {
     lambdaFunction: fn,
+    taskTimeout: sfn.Timeout.duration((fn as lambda.Function).timeout ?? Duration.minutes(15)),
     payload: sfn.TaskInput.fromObject(payload),
     payloadResponseOnly: true,
     retryOnServiceExceptions: false,
-    resultPath: resultPath === null ? sfn.JsonPath.DISCARD : resultPath,
+    // "$" is the default (the result replaces the input); leaving it out keeps the ASL minimal.
+    ...(resultPath === '$' ? {} : { resultPath: resultPath === null ? sfn.JsonPath.DISCARD : resultPath }),
   });
   task.addRetry(TASK_RETRY);
   return task;
