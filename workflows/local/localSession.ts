@@ -65,8 +65,13 @@ export class LocalSession {
     return { execution, summary, report: await this.read<DriftReport>(summary.reportKey) };
   }
 
-  async remediate(options: { dryRun?: boolean } = {}): Promise<RemediationRun> {
-    const execution = await this.runner.run(REMEDIATE_NAME, options.dryRun ? { dryRun: true } : {});
+  /**
+   * Runs Remediate: with its own collection, or (`after`) as DriftCheck's event starts it, on the
+   * inventory and report of that drift check.
+   */
+  async remediate(options: { dryRun?: boolean; after?: DriftSummary } = {}): Promise<RemediationRun> {
+    const input = { ...(options.dryRun ? { dryRun: true } : {}), ...(options.after ? { detail: options.after } : {}) };
+    const execution = await this.runner.run(REMEDIATE_NAME, input);
     const summary = (execution.output as { result: RemediationSummary }).result;
     const records = (await this.read<{ records: ActionRecord[] }>(summary.evidence.replace(/^s3:\/\/[^/]+\//, ''), 'evidence')).records;
     return { execution, summary, records };
