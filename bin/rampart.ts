@@ -1,10 +1,14 @@
 import { Command } from 'commander';
+import { registerApprove } from './commands/approve';
+import { registerDrift } from './commands/drift';
 import { registerQuery } from './commands/query';
+import { registerRemediate } from './commands/remediate';
 import { registerSampleLake } from './commands/sampleLake';
 import { registerPlan } from './commands/plan';
 import { registerSandbox } from './commands/sandbox';
 import { registerEvidence } from './commands/evidence';
 import { registerSchema } from './commands/schema';
+import { registerSnapshot } from './commands/snapshot';
 import { registerSynth } from './commands/synth';
 import { registerMapping } from './commands/mapping';
 import { registerTransform } from './commands/transform';
@@ -36,7 +40,9 @@ Examples:
   rampart transform --source aws-network-firewall --input ocsf/samples/aws-network-firewall/flow.log --out out/
   rampart mapping check my-mapping.json
   rampart query failed-compliance-controls --lake out/lake
-  rampart evidence verify out/evidence/pci-dss-4.0/2026-12-05`);
+  rampart evidence verify out/evidence/pci-dss-4.0/2026-12-05
+  rampart drift --state sandbox.json
+  rampart remediate --state sandbox.json`);
 
 registerValidate(program);
 registerSchema(program);
@@ -48,6 +54,10 @@ registerMapping(program);
 registerQuery(program);
 registerSampleLake(program);
 registerEvidence(program);
+registerDrift(program);
+registerRemediate(program);
+registerSnapshot(program);
+registerApprove(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`rampart: ${error instanceof Error ? error.message : String(error)}`);

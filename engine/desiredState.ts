@@ -305,7 +305,6 @@ export function deriveDesiredState(config: RampartConfig): DesiredState {
     { servicePrincipal: SERVICE_PRINCIPALS.config, account: security.config.aggregator.account, declaredAt: configAt },
     { servicePrincipal: SERVICE_PRINCIPALS.configMultiAccountSetup, account: security.config.aggregator.account, declaredAt: configAt },
     { servicePrincipal: SERVICE_PRINCIPALS.accessAnalyzer, account: mandatory.securityTooling, declaredAt: toolingAt },
-    { servicePrincipal: SERVICE_PRINCIPALS.stackSets, account: mandatory.securityTooling, declaredAt: toolingAt },
   ];
 
   // Security Lake: contributing Regions replicate to their rollup Region; rollup and stand-alone Regions do not replicate.

@@ -50,8 +50,9 @@ describe('desired state of the pci-org example', () => {
       'config.amazonaws.com': 'security-tooling',
       'config-multiaccountsetup.amazonaws.com': 'security-tooling',
       'access-analyzer.amazonaws.com': 'security-tooling',
-      'member.org.stacksets.cloudformation.amazonaws.com': 'security-tooling',
     });
+    // StackSets run from the management account (OrganizationStack): trusted access, no delegated administrator.
+    expect(desired.organization.delegatedAdministrators.map((d) => d.servicePrincipal)).not.toContain(SERVICE_PRINCIPALS.stackSets);
   });
 
   it('replicates contributing Regions to their rollup and nothing from the rollup', () => {

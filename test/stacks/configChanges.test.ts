@@ -27,7 +27,12 @@ function editYaml(file: string, edit: (doc: Record<string, any>) => void): void 
   fs.writeFileSync(target, stringify(doc, { lineWidth: 0 }));
 }
 
-const changed = (plans: StackPlan[]) => plans.filter((p) => p.status !== 'unchanged').map((p) => p.stack);
+/**
+ * The workflows' functions carry the configuration they check against, so every configuration change
+ * updates them in Rampart-Governance; any other change there counts.
+ */
+const carriesConfigurationOnly = (plan: StackPlan) => plan.stack === 'Rampart-Governance' && plan.changes.every((c) => c.change === 'change' && c.type === 'AWS::Lambda::Function');
+const changed = (plans: StackPlan[]) => plans.filter((p) => p.status !== 'unchanged' && !carriesConfigurationOnly(p)).map((p) => p.stack);
 const resourcesOf = (templates: Templates, stack: string, type: string) => Object.values(templates[stack].Resources).filter((r) => r.Type === type);
 
 /** Account ids placed per OU resource, from the placement custom resources. */
