@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerQuery } from './commands/query';
 import { registerSampleLake } from './commands/sampleLake';
 import { registerPlan } from './commands/plan';
+import { registerSandbox } from './commands/sandbox';
 import { registerSchema } from './commands/schema';
 import { registerSynth } from './commands/synth';
 import { registerValidate } from './commands/validate';
@@ -35,6 +36,7 @@ registerQuery(program);
 registerSampleLake(program);
 registerSynth(program);
 registerPlan(program);
+registerSandbox(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`rampart: ${error instanceof Error ? error.message : String(error)}`);
