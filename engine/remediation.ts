@@ -7,6 +7,7 @@ import { canonicalJson } from './driftChecks/context';
 import { isAutoRemediable, type DriftType, type Severity } from './driftTypes';
 import { scopeRefKey, withScopes, type CollectionError, type Inventory, type ScopeRef, type ScopeSnapshot } from './inventory';
 import { parseRoleArn, roleExemption } from './roleTrust';
+import { denySid } from './trustPolicyDeny';
 
 /**
  * Remediation planning: from drifts and the governance policy to typed, idempotent actions.
@@ -465,7 +466,7 @@ function repairOf(drift: Drift): Repair {
       const f = drift.facts;
       return one({
         kind: 'DenyExternalTrust', accountId: f.accountId, roleArn: f.roleArn, roleName: f.roleName, findingId: f.findingId, findingRegions: f.findingRegions,
-        sid: statementId('RampartDenyExternal', f.findingId), principals: f.principal, actions: f.actions,
+        sid: denySid([f.findingId]), principals: f.principal, actions: f.actions,
       });
     }
     case 'PciSegmentationPath': {
