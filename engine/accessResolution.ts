@@ -339,3 +339,92 @@ export function messageSubject(message: AccessResolutionMessage): string {
   const text = `Rampart access ${message.outcome}: ${role} in ${message.accountId}`.replace(/[^\x20-\x7e]/g, '?');
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
+
+// ---------------------------------------------------------------------------------------------
+// One finding through the workflow
+
+/** What the workflow knows about one finding as it goes through its steps (the Map item's state). */
+export interface ResolutionState {
+  ref: FindingRef;
+  settings: AccessResolutionSettings;
+  finding?: RoleFinding;
+  /** The organization of the analyzer (read for public findings: their Deny keeps the organization in). */
+  organizationId?: string;
+  assessment?: Assessment;
+  /** Access Analyzer's policy checks of the planned trust policy. */
+  validation?: { errors: string[]; securityWarnings: string[] };
+  approval?: { approved: boolean; by?: string; reason: string };
+  applied?: {
+    written: boolean;
+    /** The policy already held Rampart's Deny when re-read (a redelivered event won the race). */
+    alreadyDenied?: boolean;
+    /** Why nothing was written although the plan said to (the policy changed since it was read). */
+    refused?: string;
+    /** IAM's answer when it rejected the update. */
+    error?: { code: string; message: string };
+  };
+  confirmation?: { confirmed: boolean; status: string; checks: number };
+  recordKey?: string;
+  /** A step's error as the workflow caught it (Catch output: Error and Cause). */
+  error?: { Error: string; Cause?: string };
+}
+
+export interface ResolutionOutcome {
+  outcome: AccessOutcome;
+  reason: string;
+  written: boolean;
+  denyInPlace: boolean;
+}
+
+function causeText(cause: string | undefined): string {
+  if (!cause) return '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string; message?: string };
+    return parsed.errorMessage ?? parsed.message ?? cause;
+  } catch {
+    return cause;
+  }
+}
+
+/**
+ * The outcome of a finding's run, derived from what actually happened: `resolved` only when
+ * Access Analyzer confirmed the finding resolved; a write that IAM rejected, an error in any
+ * step, or a finding still active after the Deny are `failed`. Undefined for dropped findings
+ * (nothing to tell).
+ */
+export function resolutionOutcome(state: ResolutionState): ResolutionOutcome | undefined {
+  const written = state.applied?.written === true;
+  const assessment = state.assessment;
+  const ownDenyFound = assessment?.decision === 'confirm' ? assessment.coveredBy === assessment.sid : false;
+  const denyInPlace = written || ownDenyFound || state.applied?.alreadyDenied === true;
+  if (state.error) {
+    const cause = causeText(state.error.Cause);
+    return { outcome: 'failed', reason: `${state.error.Error}${cause ? `: ${cause}` : ''}${written ? ' (after the Deny was written)' : ''}`, written, denyInPlace };
+  }
+  if (!assessment) return { outcome: 'failed', reason: 'the finding was not assessed', written, denyInPlace };
+  switch (assessment.decision) {
+    case 'drop': return undefined;
+    case 'skip-exempt': return { outcome: 'skipped-exempt', reason: assessment.reason, written: false, denyInPlace: false };
+    case 'refuse': return { outcome: 'refused', reason: assessment.reason, written: false, denyInPlace: false };
+    case 'report': return { outcome: 'reported', reason: `${assessment.reason}; nothing was changed`, written: false, denyInPlace: false };
+    default: break;
+  }
+  if (assessment.decision === 'approve' && !state.approval) {
+    return { outcome: 'awaiting-approval', reason: `${assessment.reason}; a person approves the change`, written: false, denyInPlace: false };
+  }
+  if (state.approval && !state.approval.approved) return { outcome: 'declined', reason: state.approval.reason, written: false, denyInPlace: false };
+  if (state.applied?.error) {
+    return { outcome: 'failed', reason: `IAM rejected the update (${state.applied.error.code}: ${state.applied.error.message}); the trust policy is unchanged`, written: false, denyInPlace: false };
+  }
+  if (state.applied?.refused) return { outcome: 'refused', reason: state.applied.refused, written: false, denyInPlace: false };
+  const confirmation = state.confirmation;
+  if (!confirmation) return { outcome: 'failed', reason: 'the result was not confirmed with Access Analyzer', written, denyInPlace };
+  if (!confirmation.confirmed) {
+    return {
+      outcome: 'failed', written, denyInPlace,
+      reason: `${written ? 'the Deny was written' : 'a Deny is in place'}, but Access Analyzer still reports the finding ${confirmation.status} after ${confirmation.checks} check(s)`,
+    };
+  }
+  const how = written ? `Deny ${assessment.decision === 'confirm' ? assessment.sid : assessment.change.sid} added` : `already denied (${assessment.decision === 'confirm' ? assessment.coveredBy : 'Rampart\'s statement'})`;
+  return { outcome: 'resolved', reason: `${how}; Access Analyzer reports the finding ${confirmation.status}`, written, denyInPlace };
+}

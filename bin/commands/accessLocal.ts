@@ -1,0 +1,81 @@
+import { CreateBucketCommand, PutObjectLockConfigurationCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
+import { CreateTopicCommand } from '@aws-sdk/client-sns';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { AccessClients, type ClientBase } from '../../aws/accessClients';
+import type { RampartConfig } from '../../config/model';
+import type { AccessResolutionSettings } from '../../engine/accessResolution';
+import type { StepContext } from '../../handlers/access/steps';
+import { ACCESS_RECORD_PREFIX, synthesizeAccessResolution } from '../../stacks/governance/accessResolution';
+import { definitionFromTemplate } from '../../workflows/access/runLocally';
+
+/**
+ * The access-resolution workflow ready to run locally: its definition and rule synthesized from
+ * the configuration, and what the governance stack provides in AWS (the notification topic, the
+ * evidence bucket with Object Lock, the rule on the default bus) created in the target account
+ * if missing. Used by `rampart access` and the workflow tests.
+ */
+
+export const LOCAL_TOPIC_NAME = 'rampart-notifications';
+export const LOCAL_RULE_NAME = 'rampart-access-resolution';
+
+export interface LocalAccess {
+  settings: AccessResolutionSettings;
+  definition: StateMachineDefinition;
+  /** The rule's event pattern as synthesized. */
+  eventPattern: Record<string, unknown>;
+  stateMachineArn: string;
+  topicArn: string;
+  bucket: string;
+  clients: AccessClients;
+  ctx: StepContext;
+}
+
+export interface LocalAccessOptions {
+  base: ClientBase;
+  accountIds?: Record<string, string>;
+  now?: () => Date;
+  /** Settings to change for this run (e.g. the mode). */
+  override?: Partial<AccessResolutionSettings>;
+}
+
+export async function prepareLocalAccess(config: RampartConfig, options: LocalAccessOptions): Promise<LocalAccess> {
+  const { template, settings: synthesized } = synthesizeAccessResolution(config, { accountIds: options.accountIds });
+  const definition = definitionFromTemplate(template);
+  const settings = { ...synthesized, ...options.override };
+  if (options.override) {
+    const settingsState = definition.States.Settings as { Parameters: { settings: unknown } };
+    settingsState.Parameters.settings = settings as never;
+  }
+  const rule = Object.values(template.Resources as Record<string, { Type: string; Properties: { EventPattern?: Record<string, unknown> } }>)
+    .find((r) => r.Type === 'AWS::Events::Rule' && r.Properties.EventPattern);
+  if (!rule?.Properties.EventPattern) throw new Error('the synthesized access-resolution workflow has no EventBridge rule');
+  const { accountId, region } = settings.analyzer;
+  const clients = new AccessClients({ homeAccountId: accountId, homeRegion: region, executionRoleName: settings.executionRoleName, base: options.base, sessionName: 'rampart-access-local' });
+
+  const topicArn = (await clients.sns().send(new CreateTopicCommand({ Name: LOCAL_TOPIC_NAME }))).TopicArn as string;
+  const bucket = `rampart-evidence-${accountId}-${region}`;
+  try {
+    await clients.s3().send(new CreateBucketCommand({
+      Bucket: bucket, ObjectLockEnabledForBucket: true,
+      ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+    }));
+    await clients.s3().send(new PutObjectLockConfigurationCommand({
+      Bucket: bucket,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: config.governance.evidence.retentionDays } } },
+    }));
+  } catch (error) {
+    if ((error as Error).name !== 'BucketAlreadyOwnedByYou') throw error;
+  }
+  const stateMachineArn = `arn:aws:states:${region}:${accountId}:stateMachine:${LOCAL_RULE_NAME}`;
+  const events = new EventBridgeClient({ region, ...(options.base.credentials ? { credentials: options.base.credentials } : {}), ...(options.base.requestHandler ? { requestHandler: options.base.requestHandler as never } : {}) });
+  await events.send(new PutRuleCommand({ Name: LOCAL_RULE_NAME, EventPattern: JSON.stringify(rule.Properties.EventPattern), State: 'ENABLED' }));
+  await events.send(new PutTargetsCommand({ Rule: LOCAL_RULE_NAME, Targets: [{ Id: 'AccessResolution', Arn: stateMachineArn }] }));
+  events.destroy();
+
+  const now = options.now ?? (() => new Date());
+  return {
+    settings, definition, eventPattern: rule.Properties.EventPattern, stateMachineArn, topicArn, bucket, clients,
+    ctx: { clients: () => clients, topicArn, recordBucket: bucket, recordPrefix: `${config.governance.evidence.bucketPrefix}${ACCESS_RECORD_PREFIX}`, now },
+  };
+}
