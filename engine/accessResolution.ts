@@ -365,6 +365,8 @@ export interface ResolutionState {
   };
   confirmation?: { confirmed: boolean; status: string; checks: number };
   recordKey?: string;
+  /** Why the before/after record could not be written (the outcome stands; the message says so). */
+  recordError?: { Error: string; Cause?: string };
   /** A step's error as the workflow caught it (Catch output: Error and Cause). */
   error?: { Error: string; Cause?: string };
 }

@@ -39,12 +39,24 @@ export interface LocalAccessOptions {
   override?: Partial<AccessResolutionSettings>;
 }
 
+/** Synthesizing bundles the handlers: once per configuration and process is enough. */
+const synthesized = new WeakMap<RampartConfig, Map<string, ReturnType<typeof synthesizeAccessResolution>>>();
+
+function synthesizeOnce(config: RampartConfig, accountIds: Record<string, string> = {}): ReturnType<typeof synthesizeAccessResolution> {
+  const byIds = synthesized.get(config) ?? new Map<string, ReturnType<typeof synthesizeAccessResolution>>();
+  synthesized.set(config, byIds);
+  const key = JSON.stringify(accountIds);
+  const cached = byIds.get(key) ?? synthesizeAccessResolution(config, { accountIds });
+  byIds.set(key, cached);
+  return cached;
+}
+
 export async function prepareLocalAccess(config: RampartConfig, options: LocalAccessOptions): Promise<LocalAccess> {
-  const { template, settings: synthesized } = synthesizeAccessResolution(config, { accountIds: options.accountIds });
+  const { template, settings: synthesizedSettings } = synthesizeOnce(config, options.accountIds);
   const definition = definitionFromTemplate(template);
-  const settings = { ...synthesized, ...options.override };
+  const settings = { ...synthesizedSettings, ...options.override };
   if (options.override) {
-    const settingsState = definition.States.Settings as { Parameters: { settings: unknown } };
+    const settingsState = definition.States.Settings as unknown as { Parameters: { settings: unknown } };
     settingsState.Parameters.settings = settings as never;
   }
   const rule = Object.values(template.Resources as Record<string, { Type: string; Properties: { EventPattern?: Record<string, unknown> } }>)

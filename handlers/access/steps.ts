@@ -40,13 +40,31 @@ export interface IntakeInput {
   settings: AccessResolutionSettings;
 }
 
+/** The findings of one role: resolved one after the other, so each plans on the policy the previous one left. */
+export interface RoleFindings {
+  resource: string;
+  findings: FindingRef[];
+}
+
 export interface IntakeOutput {
   settings: AccessResolutionSettings;
   source: 'event' | 'sweep';
-  findings: FindingRef[];
+  roles: RoleFindings[];
   /** The sweep found more active findings than it takes in one run. */
   more?: boolean;
   ignored?: string;
+}
+
+/** Groups findings by role, each finding once, roles and findings in a stable order. */
+export function groupByRole(refs: readonly FindingRef[]): RoleFindings[] {
+  const byRole = new Map<string, Map<string, FindingRef>>();
+  for (const ref of refs) {
+    const resource = ref.resource ?? `finding ${ref.findingId}`;
+    const findings = byRole.get(resource) ?? new Map<string, FindingRef>();
+    if (!findings.has(ref.findingId)) findings.set(ref.findingId, ref);
+    byRole.set(resource, findings);
+  }
+  return [...byRole].sort(([a], [b]) => a.localeCompare(b)).map(([resource, findings]) => ({ resource, findings: [...findings.values()] }));
 }
 
 /** An Access Analyzer Finding event (one finding) or a scheduled sweep (`{"sweep": true}`: every active role finding). */
@@ -55,14 +73,14 @@ export async function intake(input: IntakeInput, ctx: StepContext): Promise<Inta
   const event = input.event as Record<string, unknown> | undefined;
   if (event && typeof event === 'object' && event.sweep === true) {
     const { refs, more } = await listActiveRoleFindings(ctx.clients(settings).accessAnalyzer(), settings.analyzer.arn, MAX_SWEEP_FINDINGS);
-    return { settings, source: 'sweep', findings: refs, ...(more ? { more } : {}) };
+    return { settings, source: 'sweep', roles: groupByRole(refs), ...(more ? { more } : {}) };
   }
   const parsed = findingRefFromEvent(event);
   if ('problem' in parsed) throw new MalformedEvent(parsed.problem);
   if (parsed.ref.analyzerArn !== settings.analyzer.arn) {
-    return { settings, source: 'event', findings: [], ignored: `the finding comes from ${parsed.ref.analyzerArn}, not Rampart's analyzer ${settings.analyzer.arn}` };
+    return { settings, source: 'event', roles: [], ignored: `the finding comes from ${parsed.ref.analyzerArn}, not Rampart's analyzer ${settings.analyzer.arn}` };
   }
-  return { settings, source: 'event', findings: [parsed.ref] };
+  return { settings, source: 'event', roles: groupByRole([parsed.ref]) };
 }
 
 /** Parks an event the workflow could not read, with the reason, under the dead-letter prefix. */
@@ -127,33 +145,48 @@ function isThrottling(error: unknown): boolean {
   return e.$retryable?.throttling === true || /Throttl|TooManyRequests|RequestLimitExceeded/.test(e.name ?? '');
 }
 
+/** Attempts at writing when the trust policy keeps changing underneath. */
+const WRITE_ATTEMPTS = 3;
+
 /**
- * Writes the planned trust policy only if the role's policy is still the one assessed; a policy
- * that changed meanwhile is assessed again: if it now holds Rampart's Deny (a redelivered event
- * got there first) the finding goes on to confirmation, otherwise nothing is written.
+ * Writes the planned trust policy only if the role's policy is still the one it was planned on
+ * (re-read right before the write, and read again after it to see the Deny stayed). When the policy
+ * changed meanwhile, the finding is planned again on the new policy: Rampart's Deny already there
+ * (a redelivered event got there first) goes on to confirmation; the same statement to add is
+ * written (auto mode may also write a new plan); anything else writes nothing.
  */
 export async function apply(state: ResolutionState, ctx: StepContext): Promise<ResolutionState> {
   const assessment = state.assessment;
   if (!assessment || !('change' in assessment) || !state.finding) throw new Error('apply called without a planned change');
-  const { change } = assessment;
-  const role = parseRoleArn(change.roleArn);
-  if (!role) throw new Error(`not a role ARN: ${change.roleArn}`);
+  const role = parseRoleArn(assessment.change.roleArn);
+  if (!role) throw new Error(`not a role ARN: ${assessment.change.roleArn}`);
   const iam = ctx.clients(state.settings).iam(role.accountId);
-  const current = await readRole(iam, role.name);
-  if (current === null) return { ...state, applied: { written: false, refused: `${change.roleArn} was deleted after it was read; nothing was written` } };
-  if (current.trustPolicy !== change.before) {
-    const again = assessRole(state.finding, current, state.settings, state.organizationId);
-    if (again.decision === 'confirm' && again.coveredBy === again.sid) return { ...state, applied: { written: false, alreadyDenied: true } };
-    return { ...state, applied: { written: false, refused: 'the trust policy changed after it was read, so nothing was written; the next event or sweep plans again' } };
+  let change = assessment.change;
+  for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+    const current = await readRole(iam, role.name);
+    if (current === null) return { ...state, applied: { written: false, refused: `${change.roleArn} was deleted after it was read; nothing was written` } };
+    if (current.trustPolicy !== change.before) {
+      const again = assessRole(state.finding, current, state.settings, state.organizationId);
+      if (again.decision === 'confirm' && again.coveredBy === again.sid) return { ...state, applied: { written: false, alreadyDenied: true } };
+      const sameStatement = 'change' in again && !again.change.merged && JSON.stringify(again.change.finding.statement) === JSON.stringify(change.finding.statement);
+      if (!('change' in again) || (!sameStatement && state.settings.mode !== 'auto')) {
+        return { ...state, applied: { written: false, refused: 'the trust policy changed after it was read and the planned change no longer applies as it was; nothing was written; the next event or sweep plans again' } };
+      }
+      change = again.change;
+    }
+    try {
+      await writeTrustPolicy(iam, role.name, change.after);
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
+      if (isThrottling(error) || status < 400 || status >= 500) throw error;
+      return { ...state, applied: { written: false, error: { code: (error as Error).name, message: (error as Error).message } } };
+    }
+    const stored = await readRole(iam, role.name);
+    if (stored?.trustPolicy === change.after) return { ...state, assessment: { ...assessment, change }, applied: { written: true } };
+    // Another writer replaced the policy between the check and the write: the next attempt plans again on what is there now.
+    change = { ...change, before: '' };
   }
-  try {
-    await writeTrustPolicy(iam, role.name, change.after);
-  } catch (error) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
-    if (isThrottling(error) || status < 400 || status >= 500) throw error;
-    return { ...state, applied: { written: false, error: { code: (error as Error).name, message: (error as Error).message } } };
-  }
-  return { ...state, applied: { written: true } };
+  return { ...state, applied: { written: false, refused: `the trust policy of ${change.roleArn} kept changing while Rampart wrote it (${WRITE_ATTEMPTS} attempts); the next event or sweep plans again` } };
 }
 
 /** Has Access Analyzer analyze the role again and reads the finding: resolved, or FindingStillActive for the workflow to retry. */
@@ -202,14 +235,15 @@ export async function notify(state: ResolutionState, ctx: StepContext): Promise<
   };
   if (!outcome) return { findingId: finding.id, roleArn: finding.resource, outcome: 'dropped', reason: state.assessment && 'reason' in state.assessment ? state.assessment.reason : 'dropped' };
   const assessment = state.assessment;
+  const reason = state.recordError ? `${outcome.reason}; the before/after record could not be written (${state.recordError.Error})` : outcome.reason;
   const message = accessMessage({
-    ...outcome, finding, mode: state.settings.mode, at: ctx.now().toISOString(),
+    ...outcome, reason, finding, mode: state.settings.mode, at: ctx.now().toISOString(),
     ...(assessment && 'change' in assessment ? { change: assessment.change } : {}),
     ...(assessment?.decision === 'confirm' ? { sid: assessment.sid } : {}),
     ...(state.recordKey ? { recordKey: state.recordKey } : {}),
   });
   const messageId = await publishAccessMessage(ctx.clients(state.settings).sns(), ctx.topicArn, message);
-  return { findingId: finding.id, roleArn: finding.resource, outcome: outcome.outcome, reason: outcome.reason, messageId };
+  return { findingId: finding.id, roleArn: finding.resource, outcome: outcome.outcome, reason, messageId };
 }
 
 /** Archives one finding for good with an archive rule named after it (used by `rampart access revert --archive`). */

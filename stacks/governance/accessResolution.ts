@@ -17,7 +17,7 @@ import { accessResolutionSettings, type AccessResolutionSettings } from '../../e
 import { deriveDesiredState } from '../../engine/desiredState';
 import { ACCESS_ENV } from '../../handlers/access/lambdaContext';
 import {
-  ACCESS_STEPS, accessFindingPattern, accessResolutionDefinition, MAX_CONCURRENT_FINDINGS, STATE_OF_STEP, SWEEP_INPUT, type AccessStep,
+  ACCESS_STEPS, accessFindingPattern, accessResolutionDefinition, MAX_CONCURRENT_ROLES, STATE_OF_STEP, SWEEP_INPUT, type AccessStep,
 } from '../../workflows/access/accessResolutionDefinition';
 import { AccountDirectory, SynthesisError } from '../accountDirectory';
 import { HANDLER_RUNTIME, StackLogKey } from '../customResourceProvider';
@@ -226,7 +226,7 @@ function acknowledgeStepFunction(fn: lambda.Function, step: AccessStep): void {
   const what = `access-resolution ${step} step`;
   acknowledge(fn.node.defaultChild as lambda.CfnFunction, {
     'AwsSolutions-L1': `Runs ${HANDLER_RUNTIME.name}, the newest Node.js runtime that cfn-lint 1.51 accepts; nodejs26.x, which cdk-nag asks for, fails template validation (E3030)`,
-    'NIST.800.53.R5-LambdaConcurrency': `The ${what} runs once per finding, at most ${MAX_CONCURRENT_FINDINGS} at a time (the state machine's Map concurrency); a reservation would only take capacity from the account`,
+    'NIST.800.53.R5-LambdaConcurrency': `The ${what} runs once per finding, for at most ${MAX_CONCURRENT_ROLES} roles at a time (the state machine's Map concurrency); a reservation would only take capacity from the account`,
     'NIST.800.53.R5-LambdaDLQ': `The ${what} is invoked synchronously by Step Functions, which retries and catches its errors and notifies the outcome; there is no asynchronous event to park`,
     'PCI.DSS.321-LambdaDLQ': `The ${what} is invoked synchronously by Step Functions, which retries and catches its errors and notifies the outcome; there is no asynchronous event to park`,
     'NIST.800.53.R5-LambdaInsideVPC': `The ${what} calls only public AWS service endpoints (IAM, STS, Access Analyzer, SNS, S3) and reaches no VPC resource; the security-tooling account has no workload VPC`,

@@ -7,7 +7,8 @@ import type { AccessResolutionSettings } from '../../engine/accessResolution';
 
 /**
  * The AccessResolution state machine (JSONPath only): an Access Analyzer Finding event or a
- * scheduled sweep → Intake → an inline Map (bounded concurrency) that takes each finding through
+ * scheduled sweep → Intake → an inline Map over roles (bounded concurrency) and, within a role, one
+ * over its findings one at a time, taking each finding through
  * Assess → (approval) → Apply → Confirm → Record → Notify. Every Task retries throttling with
  * backoff and jitter and has a Catch; every finding ends with a notification of its outcome.
  */
@@ -20,8 +21,8 @@ export const STATE_OF_STEP: Record<AccessStep, string> = {
   intake: 'Intake', deadLetter: 'DeadLetter', assess: 'Assess', requestApproval: 'RequestApproval', apply: 'Apply', confirm: 'Confirm', record: 'Record', notify: 'Notify',
 };
 
-/** Findings resolved in parallel: IAM and Access Analyzer calls stay well under their rate limits. */
-export const MAX_CONCURRENT_FINDINGS = 5;
+/** Roles resolved in parallel (their findings one at a time): IAM and Access Analyzer calls stay well under their rate limits. */
+export const MAX_CONCURRENT_ROLES = 5;
 
 /** Access Analyzer re-analyzes a role within minutes of a change: checked 6 times over about 16 minutes. */
 export const CONFIRM_RETRY = { intervalSeconds: 30, backoffRate: 2, maxAttempts: 5 } as const;
@@ -117,13 +118,21 @@ export function accessResolutionDefinition(scope: Construct, props: AccessResolu
     .when(sfn.Condition.stringEquals('$.assessment.decision', 'confirm'), confirm)
     .otherwise(notify));
 
-  const resolveEach = new sfn.Map(scope, 'ResolveFindings', {
-    itemsPath: '$.intake.findings',
-    itemSelector: { 'ref.$': '$$.Map.Item.Value', 'settings.$': '$.intake.settings' },
-    maxConcurrency: MAX_CONCURRENT_FINDINGS,
+  // Roles in parallel; the findings of one role one after the other, each planned on the policy the previous one left.
+  const resolveFindings = new sfn.Map(scope, 'ResolveFindings', {
+    itemsPath: '$.findings',
+    itemSelector: { 'ref.$': '$$.Map.Item.Value', 'settings.$': '$.settings' },
+    maxConcurrency: 1,
+    resultPath: '$.outcomes',
+  });
+  resolveFindings.itemProcessor(assess);
+  const resolveRoles = new sfn.Map(scope, 'ResolveRoles', {
+    itemsPath: '$.intake.roles',
+    itemSelector: { 'resource.$': '$$.Map.Item.Value.resource', 'findings.$': '$$.Map.Item.Value.findings', 'settings.$': '$.intake.settings' },
+    maxConcurrency: MAX_CONCURRENT_ROLES,
     resultPath: '$.results',
   });
-  resolveEach.itemProcessor(assess);
+  resolveRoles.itemProcessor(resolveFindings.next(new sfn.Pass(scope, 'RoleOutcomes', { parameters: { 'role.$': '$.resource', 'outcomes.$': '$.outcomes' } })));
 
   const deadLetter = invoke('deadLetter', { 'event.$': '$.event', 'settings.$': '$.settings', 'error.$': '$.intakeError' }, '$.deadLetter');
   deadLetter.next(new sfn.Fail(scope, 'MalformedEvent', { error: 'MalformedEvent', causePath: '$.deadLetter.reason' }));
@@ -134,7 +143,7 @@ export function accessResolutionDefinition(scope: Construct, props: AccessResolu
   intake.addCatch(new sfn.Fail(scope, 'IntakeFailed', { error: 'IntakeFailed', causePath: '$.intakeError.Cause' }), { resultPath: '$.intakeError' });
 
   const settings = new sfn.Pass(scope, 'Settings', { parameters: { 'event.$': '$', settings: props.settings as unknown as Record<string, unknown> } });
-  return settings.next(intake).next(resolveEach).next(new sfn.Pass(scope, 'Outcomes', {
+  return settings.next(intake).next(resolveRoles).next(new sfn.Pass(scope, 'Outcomes', {
     parameters: { 'source.$': '$.intake.source', 'results.$': '$.results' },
   }));
 }
