@@ -415,6 +415,13 @@ export function resolutionOutcome(state: ResolutionState): ResolutionOutcome | u
     return { outcome: 'awaiting-approval', reason: `${assessment.reason}; a person approves the change`, written: false, denyInPlace: false };
   }
   if (state.approval && !state.approval.approved) return { outcome: 'declined', reason: state.approval.reason, written: false, denyInPlace: false };
+  if (state.applied?.error?.code === 'LimitExceededException') {
+    const size = assessment.decision === 'apply' || assessment.decision === 'approve' ? ` would be ${assessment.change.afterLength} characters, which` : '';
+    return {
+      outcome: 'refused', written: false, denyInPlace: false,
+      reason: `the trust policy${size} is over this account's quota (IAM: ${state.applied.error.message}); nothing was written; shorten the policy or raise the IAM quota "Role trust policy length" (up to 4096)`,
+    };
+  }
   if (state.applied?.error) {
     return { outcome: 'failed', reason: `IAM rejected the update (${state.applied.error.code}: ${state.applied.error.message}); the trust policy is unchanged`, written: false, denyInPlace: false };
   }

@@ -63,7 +63,10 @@ export async function prepareLocalAccess(config: RampartConfig, options: LocalAc
     .find((r) => r.Type === 'AWS::Events::Rule' && r.Properties.EventPattern);
   if (!rule?.Properties.EventPattern) throw new Error('the synthesized access-resolution workflow has no EventBridge rule');
   const { accountId, region } = settings.analyzer;
-  const clients = new AccessClients({ homeAccountId: accountId, homeRegion: region, executionRoleName: settings.executionRoleName, base: options.base, sessionName: 'rampart-access-local' });
+  const now = options.now ?? (() => new Date());
+  const clients = new AccessClients({
+    homeAccountId: accountId, homeRegion: region, executionRoleName: settings.executionRoleName, base: options.base, sessionName: 'rampart-access-local', nowMs: () => now().getTime(),
+  });
 
   const topicArn = (await clients.sns().send(new CreateTopicCommand({ Name: LOCAL_TOPIC_NAME }))).TopicArn as string;
   const bucket = `rampart-evidence-${accountId}-${region}`;
@@ -85,7 +88,6 @@ export async function prepareLocalAccess(config: RampartConfig, options: LocalAc
   await events.send(new PutTargetsCommand({ Rule: LOCAL_RULE_NAME, Targets: [{ Id: 'AccessResolution', Arn: stateMachineArn }] }));
   events.destroy();
 
-  const now = options.now ?? (() => new Date());
   return {
     settings, definition, eventPattern: rule.Properties.EventPattern, stateMachineArn, topicArn, bucket, clients,
     ctx: { clients: () => clients, topicArn, recordBucket: bucket, recordPrefix: `${config.governance.evidence.bucketPrefix}${ACCESS_RECORD_PREFIX}`, now },

@@ -91,7 +91,8 @@ export async function runAccessResolutionLocally(options: LocalRunOptions): Prom
     [STATE_OF_STEP.record]: bind(record),
     [STATE_OF_STEP.notify]: bind(notify),
     [STATE_OF_STEP.requestApproval]: async (input: unknown) => {
-      const { state } = input as { state: ResolutionState };
+      // A lambda:invoke.waitForTaskToken Task hands the function its Payload (state and token).
+      const { state } = (input as { Payload: { state: ResolutionState } }).Payload;
       if (!options.waitForTaskToken) throw namedError('States.TaskFailed', 'this local run cannot wait for an approval (no task-token registry)');
       const { token, outcome } = options.waitForTaskToken({ label: `approve the Deny for finding ${state.ref.findingId}`, timeoutSeconds: state.settings.approvalTimeoutHours * 3600 });
       await requestApproval({ state, taskToken: token }, ctx);
