@@ -48,10 +48,13 @@ export async function rescanResource(client: AccessAnalyzerClient, analyzerArn: 
   await client.send(new StartResourceScanCommand({ analyzerArn, resourceArn }));
 }
 
-/** An archive rule that matches exactly one finding id, so the finding stays archived. */
-export async function archiveFindingByRule(client: AccessAnalyzerClient, analyzerName: string, ruleName: string, findingId: string): Promise<'created' | 'exists'> {
+/** What an archive rule matches: finding attributes to the values they must equal. */
+export type ArchiveFilter = Record<string, string[]>;
+
+/** Creates an archive rule (kept as it is when one of that name exists): matching findings, present and future, are archived. */
+export async function createArchiveRule(client: AccessAnalyzerClient, analyzerName: string, ruleName: string, filter: ArchiveFilter): Promise<'created' | 'exists'> {
   try {
-    await client.send(new CreateArchiveRuleCommand({ analyzerName, ruleName, filter: { id: { eq: [findingId] } } }));
+    await client.send(new CreateArchiveRuleCommand({ analyzerName, ruleName, filter: Object.fromEntries(Object.entries(filter).map(([key, eq]) => [key, { eq }])) }));
     return 'created';
   } catch (error) {
     if ((error as Error).name === 'ConflictException') return 'exists';

@@ -96,16 +96,12 @@ async function readAnalyzerRegion(client: AccessAnalyzerClient, accountId: strin
 }
 
 /**
- * Collects what the PCI segmentation report needs. `clients` act as the Access Analyzer
- * administrator (a delegated administrator may read the organization) and assume the
- * execution role in the PCI accounts; `clientsIn(region)` gives the same identity in another Region.
+ * Collects what the PCI segmentation report needs. `clientsIn(region)` act as the Access Analyzer
+ * administrator (a delegated administrator may read the organization) and assume the execution
+ * role in the PCI accounts.
  */
-export async function collectAccessInventory(
-  desired: DesiredState,
-  clients: AccessClients,
-  clientsIn: (region: string) => AccessClients,
-  collectedAt: string,
-): Promise<Inventory> {
+export async function collectAccessInventory(desired: DesiredState, clientsIn: (region: string) => AccessClients, collectedAt: string): Promise<Inventory> {
+  const clients = clientsIn(desired.homeRegion);
   const structure = await scoped(() => readStructure(clients.organizations()));
   const idByName = new Map(desired.organization.accounts.flatMap((a) => (a.id ? [[a.name, a.id] as const] : [])));
   if (structure.status === 'ok') {

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAccess } from './commands/access';
 import { registerQuery } from './commands/query';
 import { registerSampleLake } from './commands/sampleLake';
 import { registerPlan } from './commands/plan';
@@ -37,6 +38,7 @@ registerSampleLake(program);
 registerSynth(program);
 registerPlan(program);
 registerSandbox(program);
+registerAccess(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`rampart: ${error instanceof Error ? error.message : String(error)}`);

@@ -82,7 +82,7 @@ export function classify(
 ): Pick<SegmentationPath, 'status' | 'statusReason' | 'allowlistedBy'> {
   const desired = ctx.desired.accessAnalyzer;
   if (role?.name === ctx.desired.executionRoleName) {
-    return { status: 'rampart', statusReason: `${role.name} is Rampart's execution role: its trust is deployed by Rampart for its workflows in the security-tooling account` };
+    return { status: 'rampart', statusReason: `${role.name} is Rampart's execution role, whose trust the execution-role StackSet manages` };
   }
   if (role) {
     const exemption = roleExemption({ arn: resource, path: role.path, ...(role.tags ? { tags: role.tags } : {}) }, desired.exemptRoles);

@@ -37,6 +37,8 @@ export interface LocalAccessOptions {
   now?: () => Date;
   /** Settings to change for this run (e.g. the mode). */
   override?: Partial<AccessResolutionSettings>;
+  /** The deployed governance stack's topic and evidence bucket (real AWS): used as they are, nothing is created. */
+  outputs?: { topicArn: string; bucket: string };
 }
 
 /** Synthesizing bundles the handlers: once per configuration and process is enough. */
@@ -68,6 +70,20 @@ export async function prepareLocalAccess(config: RampartConfig, options: LocalAc
     homeAccountId: accountId, homeRegion: region, executionRoleName: settings.executionRoleName, base: options.base, sessionName: 'rampart-access-local', nowMs: () => now().getTime(),
   });
 
+  const stateMachineArn = `arn:aws:states:${region}:${accountId}:stateMachine:${LOCAL_RULE_NAME}`;
+  const { topicArn, bucket } = options.outputs ?? await createOutputs(config, clients, options.base, { accountId, region, eventPattern: rule.Properties.EventPattern, stateMachineArn });
+  return {
+    settings, definition, eventPattern: rule.Properties.EventPattern, stateMachineArn, topicArn, bucket, clients,
+    ctx: { clients: () => clients, topicArn, recordBucket: bucket, recordPrefix: `${config.governance.evidence.bucketPrefix}${ACCESS_RECORD_PREFIX}`, now },
+  };
+}
+
+/** What GovernanceStack deploys, made in a sandbox: the topic, the Object Lock evidence bucket, and the rule on the default bus. */
+async function createOutputs(
+  config: RampartConfig, clients: AccessClients, base: ClientBase,
+  target: { accountId: string; region: string; eventPattern: Record<string, unknown>; stateMachineArn: string },
+): Promise<{ topicArn: string; bucket: string }> {
+  const { accountId, region } = target;
   const topicArn = (await clients.sns().send(new CreateTopicCommand({ Name: LOCAL_TOPIC_NAME }))).TopicArn as string;
   const bucket = `rampart-evidence-${accountId}-${region}`;
   try {
@@ -82,14 +98,12 @@ export async function prepareLocalAccess(config: RampartConfig, options: LocalAc
   } catch (error) {
     if ((error as Error).name !== 'BucketAlreadyOwnedByYou') throw error;
   }
-  const stateMachineArn = `arn:aws:states:${region}:${accountId}:stateMachine:${LOCAL_RULE_NAME}`;
-  const events = new EventBridgeClient({ region, ...(options.base.credentials ? { credentials: options.base.credentials } : {}), ...(options.base.requestHandler ? { requestHandler: options.base.requestHandler as never } : {}) });
-  await events.send(new PutRuleCommand({ Name: LOCAL_RULE_NAME, EventPattern: JSON.stringify(rule.Properties.EventPattern), State: 'ENABLED' }));
-  await events.send(new PutTargetsCommand({ Rule: LOCAL_RULE_NAME, Targets: [{ Id: 'AccessResolution', Arn: stateMachineArn }] }));
-  events.destroy();
-
-  return {
-    settings, definition, eventPattern: rule.Properties.EventPattern, stateMachineArn, topicArn, bucket, clients,
-    ctx: { clients: () => clients, topicArn, recordBucket: bucket, recordPrefix: `${config.governance.evidence.bucketPrefix}${ACCESS_RECORD_PREFIX}`, now },
-  };
+  const events = new EventBridgeClient({ region, ...(base.credentials ? { credentials: base.credentials } : {}), ...(base.requestHandler ? { requestHandler: base.requestHandler as never } : {}) });
+  try {
+    await events.send(new PutRuleCommand({ Name: LOCAL_RULE_NAME, EventPattern: JSON.stringify(target.eventPattern), State: 'ENABLED' }));
+    await events.send(new PutTargetsCommand({ Rule: LOCAL_RULE_NAME, Targets: [{ Id: 'AccessResolution', Arn: target.stateMachineArn }] }));
+  } finally {
+    events.destroy();
+  }
+  return { topicArn, bucket };
 }

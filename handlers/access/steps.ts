@@ -1,6 +1,6 @@
 import { DescribeOrganizationCommand } from '@aws-sdk/client-organizations';
 import type { AccessClients } from '../../aws/accessClients';
-import { archiveFindingByRule, listActiveRoleFindings, readFinding, rescanResource, validateTrustPolicy } from '../../aws/accessFindings';
+import { listActiveRoleFindings, readFinding, rescanResource, validateTrustPolicy } from '../../aws/accessFindings';
 import { publishAccessMessage, putJsonRecord } from '../../aws/accessNotices';
 import { readRole, writeTrustPolicy } from '../../aws/roleTrustPolicy';
 import {
@@ -244,10 +244,4 @@ export async function notify(state: ResolutionState, ctx: StepContext): Promise<
   });
   const messageId = await publishAccessMessage(ctx.clients(state.settings).sns(), ctx.topicArn, message);
   return { findingId: finding.id, roleArn: finding.resource, outcome: outcome.outcome, reason, messageId };
-}
-
-/** Archives one finding for good with an archive rule named after it (used by `rampart access revert --archive`). */
-export async function archiveFinding(settings: AccessResolutionSettings, clients: AccessClients, findingId: string): Promise<{ ruleName: string; result: 'created' | 'exists' }> {
-  const ruleName = `rampart-reverted-${findingId}`.slice(0, 255);
-  return { ruleName, result: await archiveFindingByRule(clients.accessAnalyzer(), settings.analyzer.name, ruleName, findingId) };
 }
