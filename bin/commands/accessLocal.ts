@@ -55,8 +55,8 @@ function synthesizeOnce(config: RampartConfig, accountIds: Record<string, string
 
 export async function prepareLocalAccess(config: RampartConfig, options: LocalAccessOptions): Promise<LocalAccess> {
   const { template, settings: synthesizedSettings } = synthesizeOnce(config, options.accountIds);
-  const definition = definitionFromTemplate(template);
   const settings = { ...synthesizedSettings, ...options.override };
+  const definition = definitionFromTemplate(template, { account: settings.analyzer.accountId, region: settings.analyzer.region });
   if (options.override) {
     const settingsState = definition.States.Settings as unknown as { Parameters: { settings: unknown } };
     settingsState.Parameters.settings = settings as never;

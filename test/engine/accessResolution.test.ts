@@ -1,6 +1,6 @@
 import {
-  accessMessage, accessResolutionSettings, assessRole, findingRefFromEvent, messageSubject, screenFinding, zoneOfTrust, type AccessResolutionSettings, type RoleFinding,
-  type RoleSnapshot,
+  accessMessage, accessResolutionSettings, assessRole, findingRefFromEvent, messageSubject, resolutionOutcome, screenFinding, zoneOfTrust, type AccessResolutionSettings,
+  type ResolutionState, type RoleFinding, type RoleSnapshot,
 } from '../../engine/accessResolution';
 import { denySid } from '../../engine/trustPolicyDeny';
 import { IDS, pciOrg } from './fixtures';
@@ -162,5 +162,42 @@ describe('findingRefFromEvent', () => {
     ['no analyzer', { source: 'aws.access-analyzer', 'detail-type': 'Access Analyzer Finding', resources: [], detail: { id: 'x' } }, /analyzer ARN/],
   ])('says what is wrong with %s', (_name, event, problem) => {
     expect(findingRefFromEvent(event)).toEqual({ problem: expect.stringMatching(problem) });
+  });
+});
+
+describe('resolutionOutcome: what happened, never more', () => {
+  const base = (): ResolutionState => {
+    const assessment = assessRole(finding(), role(), settings(), 'o-abcd1234ef');
+    return { ref: { findingId: FINDING_ID, analyzerArn: finding().analyzerArn }, settings: settings(), finding: finding(), assessment };
+  };
+
+  it.each([
+    ['written and confirmed', { applied: { written: true }, confirmation: { confirmed: true, status: 'RESOLVED', checks: 1 } }, 'resolved', true, true],
+    ['written, finding still active', { applied: { written: true }, confirmation: { confirmed: false, status: 'ACTIVE', checks: 6 } }, 'failed', true, true],
+    ['written, never confirmed', { applied: { written: true } }, 'failed', true, true],
+    ['IAM rejected the write', { applied: { written: false, error: { code: 'AccessDenied', message: 'denied by SCP' } } }, 'failed', false, false],
+    ['IAM said the quota is exceeded', { applied: { written: false, error: { code: 'LimitExceededException', message: 'Cannot exceed quota for ACLSizePerRole: 2048' } } }, 'refused', false, false],
+    ['the policy changed under the write', { applied: { written: false, refused: 'the trust policy changed after it was read' } }, 'refused', false, false],
+    ['a step failed after writing', { applied: { written: true }, error: { Error: 'States.Timeout', Cause: '{"errorMessage":"timed out"}' } }, 'failed', true, true],
+    ['a step failed before writing', { error: { Error: 'AccessDenied', Cause: '{"errorMessage":"could not assume"}' } }, 'failed', false, false],
+  ] as const)('%s', (_name, extra, outcome, written, denyInPlace) => {
+    const result = resolutionOutcome({ ...base(), ...extra } as ResolutionState);
+    expect(result).toMatchObject({ outcome, written, denyInPlace });
+  });
+
+  it('takes the reason of a failed step from its cause', () => {
+    expect(resolutionOutcome({ ...base(), error: { Error: 'AccessDenied', Cause: '{"errorMessage":"could not assume the execution role"}' } })?.reason)
+      .toBe('AccessDenied: could not assume the execution role');
+  });
+
+  it('approval: waiting, declined, approved and applied', () => {
+    const approve = { ...base(), settings: settings({ mode: 'approve' }), assessment: assessRole(finding(), role(), settings({ mode: 'approve' }), undefined) };
+    expect(resolutionOutcome(approve)?.outcome).toBe('awaiting-approval');
+    expect(resolutionOutcome({ ...approve, approval: { approved: false, by: 'bob', reason: 'vendor contract' } })).toMatchObject({ outcome: 'declined', reason: 'vendor contract' });
+    expect(resolutionOutcome({ ...approve, approval: { approved: true, reason: 'ok' }, applied: { written: true }, confirmation: { confirmed: true, status: 'RESOLVED', checks: 1 } })?.outcome).toBe('resolved');
+  });
+
+  it('a dropped finding has nothing to tell', () => {
+    expect(resolutionOutcome({ ...base(), assessment: { decision: 'drop', reason: 'finding is ARCHIVED' } })).toBeUndefined();
   });
 });

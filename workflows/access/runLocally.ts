@@ -48,20 +48,33 @@ function namedError(name: string, message: string): Error {
   return Object.assign(new Error(message), { name });
 }
 
-/** The definition of the AccessResolution state machine in a synthesized template, its intrinsics resolved (Task ARNs are bound locally). */
-export function definitionFromTemplate(template: { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> }): StateMachineDefinition {
+/**
+ * The definition of the AccessResolution state machine in a synthesized template, its intrinsics
+ * resolved for the stack's account and Region (pseudo parameters, and function ARNs, which are
+ * bound to local handlers anyway).
+ */
+export function definitionFromTemplate(template: { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> }, env: { account: string; region: string } = { account: '000000000000', region: 'us-east-1' }): StateMachineDefinition {
   const machines = Object.entries(template.Resources ?? {}).filter(([id, r]) => r.Type === 'AWS::StepFunctions::StateMachine' && id.startsWith('AccessResolution'));
   if (machines.length !== 1) throw new Error(`expected one AccessResolution state machine in the template, found ${machines.length}`);
   const raw = machines[0][1].Properties?.DefinitionString;
-  const text = typeof raw === 'string' ? raw : resolveJoin(raw);
-  return JSON.parse(text) as StateMachineDefinition;
+  return JSON.parse(typeof raw === 'string' ? raw : resolveJoin(raw, env)) as StateMachineDefinition;
 }
 
-function resolveJoin(value: unknown): string {
+const PSEUDO = { 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com' } as Record<string, string>;
+
+function resolveJoin(value: unknown, env: { account: string; region: string }): string {
   const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
   if (!join) throw new Error(`unexpected DefinitionString: ${JSON.stringify(value).slice(0, 200)}`);
-  // Only function ARNs are tokens in this definition; any ARN-shaped stand-in will do, since every Task runs locally.
-  return join[1].map((part) => (typeof part === 'string' ? part : 'arn:aws:lambda:us-east-1:000000000000:function:local')).join(join[0]);
+  return join[1].map((part) => {
+    if (typeof part === 'string') return part;
+    const ref = (part as { Ref?: string }).Ref;
+    if (ref === 'AWS::Region') return env.region;
+    if (ref === 'AWS::AccountId') return env.account;
+    if (ref && PSEUDO[ref]) return PSEUDO[ref];
+    const getAtt = (part as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+    if (getAtt?.[1] === 'Arn') return `arn:aws:lambda:${env.region}:${env.account}:function:${getAtt[0]}`;
+    throw new Error(`the definition uses an intrinsic the local runner does not resolve: ${JSON.stringify(part)}`);
+  }).join(join[0]);
 }
 
 /** Every state that can retry, with the local wait before each retry. */
