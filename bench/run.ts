@@ -1,11 +1,12 @@
 import { driftBenchmark } from './drift.bench';
+import { driftCheckBenchmark } from './driftCheck.bench';
 import { fakeAwsBenchmark } from './fakeaws.bench';
 import type { Benchmark } from './harness';
 import { synthBenchmark } from './synth.bench';
 import { validateBenchmark } from './validate.bench';
 
 /** Every benchmark, in order. `npm run bench -- NAME` runs those whose name contains NAME. */
-const BENCHMARKS: Benchmark[] = [validateBenchmark, synthBenchmark, driftBenchmark, fakeAwsBenchmark];
+const BENCHMARKS: Benchmark[] = [validateBenchmark, synthBenchmark, driftBenchmark, fakeAwsBenchmark, driftCheckBenchmark];
 
 async function main(): Promise<void> {
   const filter = process.argv[2];

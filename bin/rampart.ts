@@ -1,10 +1,14 @@
 import { Command } from 'commander';
 import { registerAccess } from './commands/access';
+import { registerApprove } from './commands/approve';
+import { registerDrift } from './commands/drift';
 import { registerQuery } from './commands/query';
+import { registerRemediate } from './commands/remediate';
 import { registerSampleLake } from './commands/sampleLake';
 import { registerPlan } from './commands/plan';
 import { registerSandbox } from './commands/sandbox';
 import { registerSchema } from './commands/schema';
+import { registerSnapshot } from './commands/snapshot';
 import { registerSynth } from './commands/synth';
 import { registerValidate } from './commands/validate';
 
@@ -39,6 +43,10 @@ registerSynth(program);
 registerPlan(program);
 registerSandbox(program);
 registerAccess(program);
+registerDrift(program);
+registerRemediate(program);
+registerSnapshot(program);
+registerApprove(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`rampart: ${error instanceof Error ? error.message : String(error)}`);

@@ -353,7 +353,10 @@ export interface ResolutionState {
   assessment?: Assessment;
   /** Access Analyzer's policy checks of the planned trust policy. */
   validation?: { errors: string[]; securityWarnings: string[] };
-  approval?: { approved: boolean; by?: string; reason: string };
+  /** A person's answer (`rampart approve`: SendTaskSuccess), or the timeout's. */
+  approval?: { decision: 'approved' | 'expired'; by?: string; at?: string; reason?: string };
+  /** A rejection (`rampart approve --reject`: SendTaskFailure with Rampart.Rejected, its cause `{ by, reason }`). */
+  approvalError?: { Error: string; Cause?: string };
   applied?: {
     written: boolean;
     /** The policy already held Rampart's Deny when re-read (a redelivered event won the race). */
@@ -376,6 +379,15 @@ export interface ResolutionOutcome {
   reason: string;
   written: boolean;
   denyInPlace: boolean;
+}
+
+function parseCause(cause: string | undefined): { by?: string; reason?: string } {
+  try {
+    const parsed = JSON.parse(cause ?? '') as unknown;
+    return parsed && typeof parsed === 'object' ? parsed as { by?: string; reason?: string } : {};
+  } catch {
+    return cause ? { reason: cause } : {};
+  }
 }
 
 function causeText(cause: string | undefined): string {
@@ -411,10 +423,17 @@ export function resolutionOutcome(state: ResolutionState): ResolutionOutcome | u
     case 'report': return { outcome: 'reported', reason: `${assessment.reason}; nothing was changed`, written: false, denyInPlace: false };
     default: break;
   }
+  if (state.approvalError) {
+    const cause = parseCause(state.approvalError.Cause);
+    const who = cause.by ? ` by ${cause.by}` : '';
+    return { outcome: 'declined', reason: `rejected${who}: ${cause.reason ?? state.approvalError.Error}`, written: false, denyInPlace: false };
+  }
   if (assessment.decision === 'approve' && !state.approval) {
     return { outcome: 'awaiting-approval', reason: `${assessment.reason}; a person approves the change`, written: false, denyInPlace: false };
   }
-  if (state.approval && !state.approval.approved) return { outcome: 'declined', reason: state.approval.reason, written: false, denyInPlace: false };
+  if (state.approval && state.approval.decision !== 'approved') {
+    return { outcome: 'declined', reason: state.approval.reason ?? `the approval ${state.approval.decision}`, written: false, denyInPlace: false };
+  }
   if (state.applied?.error?.code === 'LimitExceededException') {
     const size = assessment.decision === 'apply' || assessment.decision === 'approve' ? ` would be ${assessment.change.afterLength} characters, which` : '';
     return {

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { AccessClients, type ClientBase } from '../../aws/accessClients';
 import { collectAccessInventory } from '../../aws/accessInventory';
+import { REJECTED_ERROR } from '../../aws/stepFunctions';
 import { createArchiveRule, readFinding, type ArchiveFilter } from '../../aws/accessFindings';
 import { readRole, writeTrustPolicy } from '../../aws/roleTrustPolicy';
 import type { RampartConfig } from '../../config/model';
@@ -110,12 +111,9 @@ async function resolve(options: ResolveOptions): Promise<number> {
     // At the command line the person running it answers approvals: --approve approves what --dry-run showed; otherwise they are declined.
     waitForTaskToken: () => ({
       token: fake?.taskTokens.register({ account: local.settings.analyzer.accountId, region: local.settings.analyzer.region }).token ?? 'cli',
-      outcome: Promise.resolve({
-        status: 'SUCCEEDED' as const,
-        output: JSON.stringify(options.approve
-          ? { approved: true, by: 'rampart access resolve --approve', reason: 'approved at the command line' }
-          : { approved: false, by: 'rampart access resolve', reason: 'not approved at the command line; review with --dry-run, then run with --approve' }),
-      }),
+      outcome: Promise.resolve(options.approve
+        ? { status: 'SUCCEEDED' as const, output: JSON.stringify({ decision: 'approved', by: 'rampart access resolve --approve', at: target.now().toISOString() }) }
+        : { status: 'FAILED' as const, error: REJECTED_ERROR, cause: JSON.stringify({ by: 'rampart access resolve', reason: 'not approved at the command line; review with --dry-run, then run with --approve' }) }),
     }),
   }) as { source: string; results: { role: string; outcomes: { findingId: string; outcome: string; reason: string }[] }[] };
   target.save();

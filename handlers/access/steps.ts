@@ -132,12 +132,9 @@ export async function requestApproval(input: { state: ResolutionState; taskToken
   await publishAccessMessage(ctx.clients(state.settings).sns(), ctx.topicArn, message);
 }
 
-/** How a person answers an approval request (the AWS CLI; `rampart approve` does the same). */
+/** How a person answers an approval request: `rampart approve`, as for the Remediate workflow. */
 export function approvalCommands(taskToken: string): { approve: string; decline: string } {
-  return {
-    approve: `aws stepfunctions send-task-success --task-token '${taskToken}' --task-output '{"approved":true,"by":"YOUR NAME","reason":"approved"}'`,
-    decline: `aws stepfunctions send-task-success --task-token '${taskToken}' --task-output '{"approved":false,"by":"YOUR NAME","reason":"WHY"}'`,
-  };
+  return { approve: `rampart approve '${taskToken}'`, decline: `rampart approve '${taskToken}' --reject --reason "WHY"` };
 }
 
 function isThrottling(error: unknown): boolean {

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import { AccessAnalyzerClient, UpdateFindingsCommand } from '@aws-sdk/client-accessanalyzer';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AwsClients } from '../../aws/clients';
+import { approveTask, rejectTask } from '../../aws/stepFunctions';
 import { denySid, policyLength } from '../../engine/trustPolicyDeny';
 import { AccessSandbox, EXTERNAL_ACCOUNT, HOME_REGION, IDS, trustAllow } from './localAccess';
 
@@ -271,7 +272,7 @@ describe('modes', () => {
     expect(message.revertCommand).toBeUndefined();
   });
 
-  async function approval(sandbox: AccessSandbox, answer: { approved: boolean; by: string; reason: string }) {
+  async function approval(sandbox: AccessSandbox, answer: { approve: true; by: string } | { approve: false; by: string; reason: string }) {
     await sandbox.createRole(IDS.paymentsProd, 'vendor', [trustAllow({ AWS: EXTERNAL_ACCOUNT })]);
     const running = sandbox.deliver();
     for (let waited = 0; sandbox.fake.taskTokens.pending().length === 0; waited += 10) {
@@ -279,25 +280,28 @@ describe('modes', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const [request] = sandbox.messages();
-    expect(request).toMatchObject({ outcome: 'awaiting-approval', written: false, approveCommand: expect.stringContaining('aws stepfunctions send-task-success --task-token') });
     const [waiting] = sandbox.fake.taskTokens.pending();
-    expect(request.approveCommand).toContain(waiting.token);
-    const sfn = new SFNClient(sandbox.fake.clientConfig({ account: IDS.securityTooling, region: HOME_REGION }));
-    await sfn.send(new SendTaskSuccessCommand({ taskToken: waiting.token, output: JSON.stringify(answer) }));
+    expect(request).toMatchObject({ outcome: 'awaiting-approval', written: false, approveCommand: `rampart approve '${waiting.token}'` });
+    expect(request.reason).toContain(`to decline: rampart approve '${waiting.token}' --reject --reason`);
+    // What `rampart approve TOKEN [--reject --reason WHY]` sends.
+    const clients = new AwsClients({ homeAccountId: IDS.securityTooling, homeRegion: HOME_REGION, executionRoleName: '', organizationRoleName: '', base: { requestHandler: sandbox.fake.requestHandler(), credentials: sandbox.fake.credentials({ account: IDS.securityTooling }) } });
+    if (answer.approve) await approveTask(clients, waiting.token, { by: answer.by, at: '2026-12-04T10:05:00Z' });
+    else await rejectTask(clients, waiting.token, { by: answer.by, reason: answer.reason });
     return outcomesOf(await running);
   }
 
   it('approve: waits for a person, then resolves', async () => {
     const sandbox = await AccessSandbox.create({ mode: 'approve', modeSource: 'governance.yaml sets approve for ExternalTrustOnRole' });
-    expect(await approval(sandbox, { approved: true, by: 'alice', reason: 'SEC-42' })).toEqual(['resolved']);
+    expect(await approval(sandbox, { approve: true, by: 'alice' })).toEqual(['resolved']);
     expect(ownStatements(sandbox.trustPolicy(IDS.paymentsProd, 'vendor'))).toHaveLength(1);
     expect(sandbox.messages().map((m) => m.outcome)).toEqual(['awaiting-approval', 'resolved']);
+    expect(sandbox.record(sandbox.messages()[1].recordKey as string)).toMatchObject({ approval: { decision: 'approved', by: 'alice' } });
   });
 
-  it('approve: a declined change is not made', async () => {
+  it('approve: a rejected change is not made', async () => {
     const sandbox = await AccessSandbox.create({ mode: 'approve', modeSource: 'governance.yaml sets approve for ExternalTrustOnRole' });
-    expect(await approval(sandbox, { approved: false, by: 'bob', reason: 'the vendor contract covers it' })).toEqual(['declined']);
+    expect(await approval(sandbox, { approve: false, by: 'bob', reason: 'the vendor contract covers it' })).toEqual(['declined']);
     expect(ownStatements(sandbox.trustPolicy(IDS.paymentsProd, 'vendor'))).toEqual([]);
-    expect(sandbox.messages().map((m) => [m.outcome, m.reason])).toEqual([['awaiting-approval', expect.any(String)], ['declined', 'the vendor contract covers it']]);
+    expect(sandbox.messages().map((m) => [m.outcome, m.reason])).toEqual([['awaiting-approval', expect.any(String)], ['declined', 'rejected by bob: the vendor contract covers it']]);
   });
 });

@@ -193,8 +193,9 @@ describe('resolutionOutcome: what happened, never more', () => {
   it('approval: waiting, declined, approved and applied', () => {
     const approve = { ...base(), settings: settings({ mode: 'approve' }), assessment: assessRole(finding(), role(), settings({ mode: 'approve' }), undefined) };
     expect(resolutionOutcome(approve)?.outcome).toBe('awaiting-approval');
-    expect(resolutionOutcome({ ...approve, approval: { approved: false, by: 'bob', reason: 'vendor contract' } })).toMatchObject({ outcome: 'declined', reason: 'vendor contract' });
-    expect(resolutionOutcome({ ...approve, approval: { approved: true, reason: 'ok' }, applied: { written: true }, confirmation: { confirmed: true, status: 'RESOLVED', checks: 1 } })?.outcome).toBe('resolved');
+    expect(resolutionOutcome({ ...approve, approvalError: { Error: 'Rampart.Rejected', Cause: '{"by":"bob","reason":"vendor contract"}' } })).toMatchObject({ outcome: 'declined', reason: 'rejected by bob: vendor contract' });
+    expect(resolutionOutcome({ ...approve, approval: { decision: 'expired', reason: 'nobody answered within 72 hours' } })).toMatchObject({ outcome: 'declined', reason: 'nobody answered within 72 hours' });
+    expect(resolutionOutcome({ ...approve, approval: { decision: 'approved', by: 'alice' }, applied: { written: true }, confirmation: { confirmed: true, status: 'RESOLVED', checks: 1 } })?.outcome).toBe('resolved');
   });
 
   it('a dropped finding has nothing to tell', () => {

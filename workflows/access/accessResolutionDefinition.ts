@@ -3,6 +3,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { REJECTED_ERROR } from '../../aws/stepFunctions';
 import type { AccessResolutionSettings } from '../../engine/accessResolution';
 
 /**
@@ -102,12 +103,13 @@ export function accessResolutionDefinition(scope: Construct, props: AccessResolu
     resultPath: '$.approval',
   }));
   requestApproval.addCatch(new sfn.Pass(scope, 'ApprovalExpired', {
-    result: sfn.Result.fromObject({ approved: false, reason: `nobody answered the approval request within ${props.settings.approvalTimeoutHours} hours (governance.yaml approvalTimeoutHours)` }),
+    result: sfn.Result.fromObject({ decision: 'expired', reason: `nobody answered the approval request within ${props.settings.approvalTimeoutHours} hours (governance.yaml approvalTimeoutHours)` }),
     resultPath: '$.approval',
-  }).next(notify), { errors: [sfn.Errors.TIMEOUT], resultPath: '$.approvalError' });
+  }).next(notify), { errors: [sfn.Errors.TIMEOUT], resultPath: '$.timeout' });
+  requestApproval.addCatch(notify, { errors: [REJECTED_ERROR], resultPath: '$.approvalError' });
   requestApproval.addCatch(notify, { resultPath: '$.error' });
   requestApproval.next(new sfn.Choice(scope, 'Approved')
-    .when(sfn.Condition.and(sfn.Condition.isPresent('$.approval.approved'), sfn.Condition.booleanEquals('$.approval.approved', true)), apply)
+    .when(sfn.Condition.and(sfn.Condition.isPresent('$.approval.decision'), sfn.Condition.stringEquals('$.approval.decision', 'approved')), apply)
     .otherwise(notify));
 
   const assess = invoke('assess');

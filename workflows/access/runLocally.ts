@@ -1,3 +1,4 @@
+import '../local/promiseWithResolvers';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import {
   apply, assess, confirm, deadLetter, intake, notify, record, requestApproval, type StepContext,
@@ -12,21 +13,6 @@ import { STATE_OF_STEP } from './accessResolutionDefinition';
  * Step Functions does. Retry intervals are shortened (`retryIntervalMs`) so a local run does not
  * wait out the confirmation backoff.
  */
-
-// aws-local-stepfunctions uses Promise.withResolvers, which Node 20 lacks.
-if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
-  Object.assign(Promise, {
-    withResolvers<T>() {
-      let resolve!: (value: T | PromiseLike<T>) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new Promise<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    },
-  });
-}
 
 export type TaskTokenOutcome =
   | { status: 'SUCCEEDED'; output: string }
