@@ -481,6 +481,10 @@ function repairOf(drift: Drift): Repair {
     case 'AnalyzerMissing': return one({ kind: 'CreateAnalyzer', accountId: drift.facts.accountId, region: drift.facts.region, analyzerName: drift.facts.analyzerName, type: 'ORGANIZATION' });
     case 'ExternalTrustOnRole': {
       const f = drift.facts;
+      if (Object.values(f.principal).includes('*')) {
+        // A Deny on "*" would lock everyone out; the access-resolution workflow denies public trust outside the organization only.
+        return { reason: 'not remediated here: public trust is resolved by the access-resolution workflow, whose Deny keeps the organization in (a Deny on "*" would lock everyone out)' };
+      }
       return one({
         kind: 'DenyExternalTrust', accountId: f.accountId, roleArn: f.roleArn, roleName: f.roleName, findingId: f.findingId, findingRegions: f.findingRegions,
         sid: denySid([f.findingId]), principals: f.principal, actions: f.actions,

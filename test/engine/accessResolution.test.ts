@@ -2,8 +2,10 @@ import {
   accessMessage, accessResolutionSettings, assessRole, findingRefFromEvent, messageSubject, resolutionOutcome, screenFinding, zoneOfTrust, type AccessResolutionSettings,
   type ResolutionState, type RoleFinding, type RoleSnapshot,
 } from '../../engine/accessResolution';
+import { detectDrift } from '../../engine/detectDrift';
+import { planRemediation } from '../../engine/remediation';
 import { denySid } from '../../engine/trustPolicyDeny';
-import { IDS, pciOrg } from './fixtures';
+import { cleanInventory, IDS, ok, pciOrg } from './fixtures';
 
 const FINDING_ID = '5f2d2a53-6b1e-4c8e-9b37-0d7a6a1c2e11';
 const EXTERNAL = 'arn:aws:iam::210987654321:root';
@@ -200,5 +202,21 @@ describe('resolutionOutcome: what happened, never more', () => {
 
   it('a dropped finding has nothing to tell', () => {
     expect(resolutionOutcome({ ...base(), assessment: { decision: 'drop', reason: 'finding is ARCHIVED' } })).toBeUndefined();
+  });
+});
+
+describe('remediation planning leaves public trust to the access-resolution workflow', () => {
+  it('plans no Deny on "*" for an ExternalTrustOnRole drift', () => {
+    const { config, desired } = pciOrg();
+    const inventory = cleanInventory();
+    const roleArn = `arn:aws:iam::${IDS.webProd}:role/open`;
+    ok(inventory.accounts[IDS.webProd].iam).roles.push({ arn: roleArn, name: 'open', path: '/', tags: {}, trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' }] } });
+    ok(inventory.accessAnalyzer.regions['us-east-1']).findings.push({
+      id: 'public-1', analyzerArn: `arn:aws:access-analyzer:us-east-1:${IDS.securityTooling}:analyzer/rampart-organization`, resource: roleArn, resourceType: 'AWS::IAM::Role',
+      resourceOwnerAccount: IDS.webProd, status: 'ACTIVE', principal: { AWS: '*' }, actions: ['sts:AssumeRole'], condition: {}, isPublic: true,
+    });
+    const plan = planRemediation(detectDrift(desired, inventory), desired, config.governance.remediation);
+    expect(plan.actions.filter((a) => a.action.kind === 'DenyExternalTrust')).toEqual([]);
+    expect(plan.reported).toContainEqual(expect.objectContaining({ type: 'ExternalTrustOnRole', reason: expect.stringContaining('lock everyone out') }));
   });
 });
