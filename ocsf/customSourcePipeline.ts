@@ -2,14 +2,17 @@
  * One custom source end to end: raw records → parse → map to OCSF → route by class to its Security Lake
  * source → Parquet; everything that cannot be mapped goes to the dead-letter place with its reason.
  * Counts always balance: in = written + rejected (+ pending until the batch is flushed).
+ *
+ * Delivery maps each record straight into the Parquet columns of its class (the compiled row writers); the
+ * object-producing `mapping.map` is the same compiled code with an object at the end, used to check events.
  */
 import { buildColumnLayout } from './columnLayout';
 import { EventRejection } from './coerce';
-import type { CompiledMapping, OcsfEvent } from './compileMapping';
+import { compileRowWriter, type CompiledMapping, type RowWriter } from './compileMapping';
 import type { DeadLetterWriter } from './deadLetters';
 import { parseAlbLogLine } from './albLogRecord';
-import { accountPartition, EXTERNAL_ACCOUNT } from './lakeLayout';
-import type { LakeSource, LakeWriter, ObjectSink, WrittenObject } from './lakeWriter';
+import { accountPartition } from './lakeLayout';
+import type { LakeSource, LakeWriter, ObjectSink, PartitionTarget, WrittenObject } from './lakeWriter';
 import type { RawRecord } from './recordReader';
 
 /** Largest record Rampart maps (Kinesis records are at most 1 MiB). */
@@ -30,6 +33,8 @@ export interface CustomSource {
   name: string;
   mapping: CompiledMapping;
   byClass: Map<number, LakeSource>;
+  /** Per mapping entry (plan order): the lake source of its class and its compiled row writer. */
+  rowWriters: { source: LakeSource; write: RowWriter }[];
 }
 
 export function customSource(name: string, mapping: CompiledMapping, routes: CustomSourceRoute[]): CustomSource {
@@ -40,7 +45,11 @@ export function customSource(name: string, mapping: CompiledMapping, routes: Cus
     if (!route) throw new Error(`custom source ${name}: the mapping produces OCSF class ${uid} and no Security Lake source takes it (sources: ${routes.map((r) => `${r.sourceName} (${r.classUid})`).join(', ') || 'none'})`);
     byClass.set(uid, { sourceName: route.sourceName, classUid: uid, location: route.location, sink: route.sink, layout: buildColumnLayout(mapping.plan.entries.filter((e) => e.cls.uid === uid)) });
   }
-  return { name, mapping, byClass };
+  const rowWriters = mapping.plan.entries.map((entry) => {
+    const source = byClass.get(entry.cls.uid)!;
+    return { source, write: compileRowWriter(entry, source.layout) };
+  });
+  return { name, mapping, byClass, rowWriters };
 }
 
 export interface DeliveryCounts {
@@ -56,9 +65,12 @@ export interface DeliveryCounts {
 export class CustomSourcePipeline {
   readonly counts: DeliveryCounts = { in: 0, written: 0, rejected: 0, rejectedByCode: {}, writtenBySource: {}, objects: [], deadLetterObjects: [] };
   private readonly parse: (text: string) => unknown;
+  /** Per mapping entry, where its rows go in this writer. */
+  private readonly targets: PartitionTarget[];
 
   constructor(private readonly source: CustomSource, private readonly writer: LakeWriter, private readonly deadLetters: DeadLetterWriter) {
     this.parse = source.mapping.plan.recordFormat === 'aws-alb-log' ? parseAlbLine : JSON.parse;
+    this.targets = source.rowWriters.map((w) => writer.target(w.source));
   }
 
   private reject(record: RawRecord, origin: string, code: string, reason: string, field?: string): void {
@@ -73,7 +85,11 @@ export class CustomSourcePipeline {
    * origin belongs to (from the S3 key or the stream), used when the event does not name its own.
    */
   async process(records: RawRecord[], origin: string, account?: string): Promise<void> {
+    // The account a record belongs to: its own cloud.account.uid, else the origin's account.
     const fallbackAccount = accountPartition(account);
+    for (const target of this.targets) target.fallbackAccount = fallbackAccount;
+    const mapping = this.source.mapping;
+    const rowWriters = this.source.rowWriters;
     for (const record of records) {
       this.counts.in++;
       const text = record.text;
@@ -92,22 +108,15 @@ export class CustomSourcePipeline {
         this.reject(record, origin, error instanceof EventRejection ? error.code : 'not-json', error instanceof EventRejection ? error.message : `not JSON: ${(error as Error).message}`);
         continue;
       }
-      let event: OcsfEvent;
       try {
-        event = this.source.mapping.map(parsed);
+        const { index } = mapping.select(parsed);
+        rowWriters[index].write(parsed, this.targets[index]);
       } catch (error) {
         if (!(error instanceof EventRejection)) throw error;
         this.reject(record, origin, error.code, error.message, error.field);
-        continue;
-      }
-      // The account the record belongs to: its own cloud.account.uid, else the origin's account.
-      const own = accountPartition((event.cloud as { account?: { uid?: unknown } } | undefined)?.account?.uid);
-      const pending = this.writer.add(this.source.byClass.get(event.class_uid)!, own === EXTERNAL_ACCOUNT ? fallbackAccount : own, event);
-      if (pending) {
-        await pending;
-        if (this.writer.flushDueNow) this.recordWritten(await this.writer.flushDue());
       }
     }
+    if (this.writer.flushDueNow) this.recordWritten(await this.writer.flushDue());
   }
 
   private recordWritten(objects: WrittenObject[]): void {

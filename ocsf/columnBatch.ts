@@ -1,0 +1,112 @@
+/**
+ * Rows waiting to be written as Parquet, held in JavaScript memory as columns: typed arrays for numbers and
+ * booleans with a validity bit per value, strings as UTF-8 bytes. The compiled mapping writes an event's
+ * values straight into a batch (no OCSF object in between), and DuckDB reads a batch back as one DataChunk
+ * when the partition is written.
+ *
+ * Strings are kept as JavaScript strings while the batch fills and encoded together when it is full: one join
+ * and one native UTF-8 write per column per batch costs less than encoding each value.
+ */
+
+/** Rows per batch: DuckDB's vector size, so one batch fills one DataChunk. */
+export const BATCH_ROWS = 2048;
+
+export type StagingType = 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN';
+
+/** A string column of a full batch: row r's bytes are heap[offsets[r], offsets[r] + lengths[r]). */
+export interface EncodedStrings {
+  heap: Buffer;
+  offsets: Uint32Array;
+  lengths: Uint32Array;
+  /** Bytes of every value, repeats included: what a Parquet page holds. */
+  valueBytes: number;
+}
+
+/**
+ * BATCH_ROWS rows of one partition. Column c's values are in doubles[c], ints[c], bools[c] (valid[c] has bit
+ * `row` set when the value is not NULL) or, for strings, texts[c] (undefined is NULL) until seal() encodes
+ * them into strings[c].
+ */
+export class ColumnBatch {
+  rows = 0;
+  readonly doubles: (Float64Array | undefined)[] = [];
+  readonly ints: (Int32Array | undefined)[] = [];
+  readonly bools: (Uint8Array | undefined)[] = [];
+  readonly texts: ((string | undefined)[] | undefined)[] = [];
+  readonly strings: (EncodedStrings | undefined)[] = [];
+  readonly valid: Uint8Array[] = [];
+
+  constructor(types: readonly StagingType[]) {
+    let bytes = 0;
+    for (const t of types) bytes += fixedBytes(t) + BATCH_ROWS / 8;
+    // One allocation for every fixed-size array of the batch.
+    const buffer = new ArrayBuffer(bytes);
+    let at = 0;
+    for (const t of types) {
+      this.doubles.push(t === 'DOUBLE' ? new Float64Array(buffer, at, BATCH_ROWS) : undefined);
+      this.ints.push(t === 'INTEGER' ? new Int32Array(buffer, at, BATCH_ROWS) : undefined);
+      this.bools.push(t === 'BOOLEAN' ? new Uint8Array(buffer, at, BATCH_ROWS) : undefined);
+      this.texts.push(t === 'VARCHAR' ? new Array<string | undefined>(BATCH_ROWS) : undefined);
+      this.strings.push(undefined);
+      at += fixedBytes(t);
+    }
+    for (let c = 0; c < types.length; c++) {
+      this.valid.push(new Uint8Array(buffer, at, BATCH_ROWS / 8));
+      at += BATCH_ROWS / 8;
+    }
+  }
+
+  /** Encodes the string columns (the batch takes no more rows). */
+  seal(): void {
+    for (let c = 0; c < this.texts.length; c++) {
+      const texts = this.texts[c];
+      if (!texts) continue;
+      this.strings[c] = encodeColumn(texts, this.rows, this.valid[c]);
+      this.texts[c] = undefined;
+    }
+  }
+}
+
+function fixedBytes(type: StagingType): number {
+  return type === 'DOUBLE' ? 8 * BATCH_ROWS : type === 'INTEGER' ? 4 * BATCH_ROWS : type === 'BOOLEAN' ? BATCH_ROWS : 0;
+}
+
+/** UTF-8 encodes a column's values; a value equal to the previous row's shares its bytes (constants, repeats). */
+function encodeColumn(texts: readonly (string | undefined)[], rows: number, valid: Uint8Array): EncodedStrings {
+  const parts: string[] = [];
+  let chars = 0;
+  let previous: string | undefined;
+  for (let r = 0; r < rows; r++) {
+    const v = texts[r];
+    if (v === undefined) continue;
+    valid[r >> 3] |= 1 << (r & 7);
+    if (v !== previous) {
+      parts.push(v);
+      chars += v.length;
+      previous = v;
+    }
+  }
+  const heap = Buffer.from(parts.join(''), 'utf8');
+  const ascii = heap.length === chars;
+  const offsets = new Uint32Array(rows);
+  const lengths = new Uint32Array(rows);
+  let at = 0, start = 0, length = 0, valueBytes = 0;
+  previous = undefined;
+  for (let r = 0; r < rows; r++) {
+    const v = texts[r];
+    if (v === undefined) continue;
+    if (v !== previous) {
+      start = at;
+      length = ascii ? v.length : Buffer.byteLength(v, 'utf8');
+      at += length;
+      previous = v;
+    }
+    offsets[r] = start;
+    lengths[r] = length;
+    valueBytes += length;
+  }
+  // Joined, a lone surrogate at the end of one value and one at the start of the next encode as a pair:
+  // then encode the values one by one.
+  if (at !== heap.length) return encodeColumn(texts.map((v) => (v === undefined ? v : Buffer.from(v, 'utf8').toString('utf8'))), rows, valid);
+  return { heap, offsets, lengths, valueBytes };
+}
