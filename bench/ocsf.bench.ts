@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { customSource, CustomSourcePipeline } from '../ocsf/customSourcePipeline';
+import { customSource } from '../ocsf/customSource';
+import { CustomSourcePipeline } from '../ocsf/customSourcePipeline';
 import { DeadLetterWriter } from '../ocsf/deadLetters';
 import { LakeWriter, type ObjectSink } from '../ocsf/lakeWriter';
 import { loadMappingText } from '../ocsf/loadMapping';

@@ -1,21 +1,22 @@
 /**
  * Rows waiting to be written as Parquet, held in JavaScript memory as columns: typed arrays for numbers and
- * booleans with a validity bit per value, strings as UTF-8 bytes. The compiled mapping writes an event's
- * values straight into a batch (no OCSF object in between), and DuckDB reads a batch back as one DataChunk
- * when the partition is written.
+ * booleans with a validity bit per value, strings as UTF-8 bytes, and `unmapped` as each row's key/value
+ * pairs. The compiled mapping writes an event's values straight into a batch (no OCSF object in between),
+ * and DuckDB reads a batch back as one DataChunk when the partition is written.
  *
  * Strings are kept as JavaScript strings while the batch fills and encoded together when it is full: one join
- * and one native UTF-8 write per column per batch costs less than encoding each value.
+ * and one UTF-8 encoding per column per batch costs less than encoding each value.
  */
 
 /** Rows per batch: DuckDB's vector size, so one batch fills one DataChunk. */
 export const BATCH_ROWS = 2048;
 
-export type StagingType = 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN';
+/** How a column is staged; MAP is MAP(VARCHAR, VARCHAR), `unmapped`. */
+export type StagingType = 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN' | 'MAP';
 
 /** A string column of a full batch: row r's bytes are heap[offsets[r], offsets[r] + lengths[r]). */
 export interface EncodedStrings {
-  heap: Buffer;
+  heap: Uint8Array;
   offsets: Uint32Array;
   lengths: Uint32Array;
   /** Bytes of every value, repeats included: what a Parquet page holds. */
@@ -23,9 +24,19 @@ export interface EncodedStrings {
 }
 
 /**
+ * The MAP column of a full batch: entries in row order, mapCounts[r] of them for row r; entry i is key
+ * keys[i] (an index into the layout's keys) with value bytes values.heap[values.offsets[i], + values.lengths[i]).
+ */
+export interface EncodedMap {
+  keys: Uint16Array;
+  values: EncodedStrings;
+}
+
+/**
  * BATCH_ROWS rows of one partition. Column c's values are in doubles[c], ints[c], bools[c] (valid[c] has bit
  * `row` set when the value is not NULL) or, for strings, texts[c] (undefined is NULL) until seal() encodes
- * them into strings[c].
+ * them into strings[c]. The MAP column's entries are appended to mapKeys and mapValues, with each row's
+ * number of entries in mapCounts (none is NULL), until seal() encodes them into `map`.
  */
 export class ColumnBatch {
   rows = 0;
@@ -35,64 +46,107 @@ export class ColumnBatch {
   readonly texts: ((string | undefined)[] | undefined)[] = [];
   readonly strings: (EncodedStrings | undefined)[] = [];
   readonly valid: Uint8Array[] = [];
+  readonly mapCounts: Uint16Array;
+  mapKeys: number[] = [];
+  mapValues: string[] = [];
+  map: EncodedMap | undefined;
+  /** Every fixed-size array of the batch, in one allocation. */
+  readonly buffer: ArrayBuffer;
 
-  constructor(types: readonly StagingType[]) {
-    let bytes = 0;
+  /** An empty batch, or (with `sealed`) a full one received from a mapping worker. */
+  constructor(readonly types: readonly StagingType[], sealed?: SealedBatch) {
+    let bytes = BATCH_ROWS * 2;
     for (const t of types) bytes += fixedBytes(t) + BATCH_ROWS / 8;
-    // One allocation for every fixed-size array of the batch.
-    const buffer = new ArrayBuffer(bytes);
-    let at = 0;
-    for (const t of types) {
+    const buffer = sealed?.buffer ?? new ArrayBuffer(bytes);
+    if (buffer.byteLength !== bytes) throw new Error(`a batch of these columns has ${bytes} bytes of fixed-size arrays, not ${buffer.byteLength}`);
+    this.buffer = buffer;
+    this.mapCounts = new Uint16Array(buffer, 0, BATCH_ROWS);
+    let at = BATCH_ROWS * 2;
+    types.forEach((t, c) => {
       this.doubles.push(t === 'DOUBLE' ? new Float64Array(buffer, at, BATCH_ROWS) : undefined);
       this.ints.push(t === 'INTEGER' ? new Int32Array(buffer, at, BATCH_ROWS) : undefined);
       this.bools.push(t === 'BOOLEAN' ? new Uint8Array(buffer, at, BATCH_ROWS) : undefined);
-      this.texts.push(t === 'VARCHAR' ? new Array<string | undefined>(BATCH_ROWS) : undefined);
-      this.strings.push(undefined);
+      this.texts.push(t === 'VARCHAR' && !sealed ? new Array<string | undefined>(BATCH_ROWS) : undefined);
+      this.strings.push(t === 'VARCHAR' && sealed ? sealed.strings[c] : undefined);
       at += fixedBytes(t);
-    }
+    });
     for (let c = 0; c < types.length; c++) {
       this.valid.push(new Uint8Array(buffer, at, BATCH_ROWS / 8));
       at += BATCH_ROWS / 8;
     }
-  }
-
-  /** Encodes the string columns (the batch takes no more rows). */
-  seal(): void {
-    for (let c = 0; c < this.texts.length; c++) {
-      const texts = this.texts[c];
-      if (!texts) continue;
-      this.strings[c] = encodeColumn(texts, this.rows, this.valid[c]);
-      this.texts[c] = undefined;
+    if (sealed) {
+      this.rows = sealed.rows;
+      this.map = sealed.map;
     }
   }
+
+  /** Encodes the string and map columns (the batch takes no more rows). */
+  seal(): void {
+    for (let c = 0; c < this.types.length; c++) {
+      const texts = this.texts[c];
+      if (texts) {
+        this.strings[c] = encodeColumn(texts, this.rows, this.valid[c]);
+        this.texts[c] = undefined;
+      } else if (this.types[c] === 'MAP') {
+        for (let r = 0; r < this.rows; r++) if (this.mapCounts[r] > 0) this.valid[c][r >> 3] |= 1 << (r & 7);
+        this.map = { keys: Uint16Array.from(this.mapKeys), values: encodeColumn(this.mapValues, this.mapValues.length) };
+        this.mapKeys = [];
+        this.mapValues = [];
+      }
+    }
+  }
+
+  /** The batch's memory, to move it to another thread (after seal()); the batch is unusable afterwards. */
+  transfer(): { sealed: SealedBatch; transferList: ArrayBuffer[] } {
+    const transferList = [this.buffer];
+    const strings = [...this.strings];
+    if (this.map) strings.push(this.map.values);
+    for (const s of strings) if (s) transferList.push(s.heap.buffer as ArrayBuffer, s.offsets.buffer as ArrayBuffer, s.lengths.buffer as ArrayBuffer);
+    if (this.map) transferList.push(this.map.keys.buffer as ArrayBuffer);
+    return { sealed: { rows: this.rows, buffer: this.buffer, strings: this.strings, map: this.map }, transferList };
+  }
+}
+
+/** A sealed batch as it crosses threads. */
+export interface SealedBatch {
+  rows: number;
+  buffer: ArrayBuffer;
+  strings: (EncodedStrings | undefined)[];
+  map: EncodedMap | undefined;
 }
 
 function fixedBytes(type: StagingType): number {
   return type === 'DOUBLE' ? 8 * BATCH_ROWS : type === 'INTEGER' ? 4 * BATCH_ROWS : type === 'BOOLEAN' ? BATCH_ROWS : 0;
 }
 
-/** UTF-8 encodes a column's values; a value equal to the previous row's shares its bytes (constants, repeats). */
-function encodeColumn(texts: readonly (string | undefined)[], rows: number, valid: Uint8Array): EncodedStrings {
+const utf8 = new TextEncoder();
+
+/**
+ * UTF-8 encodes `count` values, setting their validity bits when `valid` is given; a value equal to the
+ * previous one shares its bytes (constants, repeats).
+ */
+function encodeColumn(texts: readonly (string | undefined)[], count: number, valid?: Uint8Array): EncodedStrings {
   const parts: string[] = [];
   let chars = 0;
   let previous: string | undefined;
-  for (let r = 0; r < rows; r++) {
+  for (let r = 0; r < count; r++) {
     const v = texts[r];
     if (v === undefined) continue;
-    valid[r >> 3] |= 1 << (r & 7);
+    if (valid) valid[r >> 3] |= 1 << (r & 7);
     if (v !== previous) {
       parts.push(v);
       chars += v.length;
       previous = v;
     }
   }
-  const heap = Buffer.from(parts.join(''), 'utf8');
+  // Its own memory (not Buffer's shared pool), so the batch can move to another thread.
+  const heap = utf8.encode(parts.join(''));
   const ascii = heap.length === chars;
-  const offsets = new Uint32Array(rows);
-  const lengths = new Uint32Array(rows);
+  const offsets = new Uint32Array(count);
+  const lengths = new Uint32Array(count);
   let at = 0, start = 0, length = 0, valueBytes = 0;
   previous = undefined;
-  for (let r = 0; r < rows; r++) {
+  for (let r = 0; r < count; r++) {
     const v = texts[r];
     if (v === undefined) continue;
     if (v !== previous) {
@@ -107,6 +161,6 @@ function encodeColumn(texts: readonly (string | undefined)[], rows: number, vali
   }
   // Joined, a lone surrogate at the end of one value and one at the start of the next encode as a pair:
   // then encode the values one by one.
-  if (at !== heap.length) return encodeColumn(texts.map((v) => (v === undefined ? v : Buffer.from(v, 'utf8').toString('utf8'))), rows, valid);
+  if (at !== heap.length) return encodeColumn(texts.map((v) => (v === undefined ? v : Buffer.from(v, 'utf8').toString('utf8'))), count, valid);
   return { heap, offsets, lengths, valueBytes };
 }

@@ -33,8 +33,11 @@ export interface ColumnLayout {
   types: StagingType[];
   /** The staged column a leaf of one of the entries writes; undefined when the SELECT writes it as a constant. */
   columnOf(leaf: LeafPlan): number | undefined;
-  /** The staged column of `unmapped`, when an entry keeps fields there. */
+  /** The staged column of `unmapped` (a MAP), when an entry keeps fields there, and the keys its entries use. */
   unmappedColumn: number | undefined;
+  unmappedKeys: string[];
+  /** UTF-8 bytes of each of unmappedKeys. */
+  unmappedKeyBytes: number[];
   /** SELECT list producing the final columns from the staged columns. */
   selectSql: string;
   /** SQL for the event time (a staged column, or a constant), to sort by. */
@@ -181,11 +184,12 @@ export function buildColumnLayout(entries: EntryPlan[]): ColumnLayout {
     if (name === 'time') timeSql = built.expr;
   }
   let unmappedColumn: number | undefined;
-  if (entries.some((e) => e.unmapped.length > 0)) {
+  const unmappedKeys = [...new Set(entries.flatMap((e) => e.unmapped.map((u) => u.key)))];
+  if (unmappedKeys.length) {
     unmappedColumn = columns.length;
     const name = `c${columns.length}`;
-    columns.push({ name, path: ['unmapped'], staging: 'VARCHAR', json: true });
-    select.push(`json_transform(${name}, '"MAP(VARCHAR, VARCHAR)"') AS "unmapped"`);
+    columns.push({ name, path: ['unmapped'], staging: 'MAP', json: false });
+    select.push(`${name} AS "unmapped"`);
     finalColumns.push({ name: 'unmapped', type: 'MAP(VARCHAR, VARCHAR)' });
   }
 
@@ -196,6 +200,8 @@ export function buildColumnLayout(entries: EntryPlan[]): ColumnLayout {
     types: columns.map((c) => c.staging),
     columnOf: (leaf) => columnByLeaf.get(leaf),
     unmappedColumn,
+    unmappedKeys,
+    unmappedKeyBytes: unmappedKeys.map((k) => Buffer.byteLength(k, 'utf8')),
     selectSql: select.join(',\n  '),
     timeSql,
     finalColumns,

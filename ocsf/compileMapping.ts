@@ -32,6 +32,8 @@ export interface CompiledEntry {
 
 export interface CompiledMapping {
   plan: MappingPlan;
+  /** The mapping file it was compiled from (mapping workers compile the same text). */
+  origin?: { text: string; file: string };
   entries: Map<string, CompiledEntry>;
   /** The entry a parsed record belongs to (by the matched field); throws EventRejection with the reason. */
   select(record: unknown): CompiledEntry;
@@ -86,8 +88,8 @@ class EntryCompiler {
   private readonly k = new Constants();
   /** The event's attributes, in plan order, after compute(). */
   private fields: Computed[] = [];
-  /** Each `unmapped` item's value (a string, or undefined when absent), in plan order, and its raw value when read from the record. */
-  private unmapped: { key: string; variable: string; raw?: string }[] = [];
+  /** Each `unmapped` item's value (a string, or undefined when absent), in plan order. */
+  private unmapped: { key: string; variable: string }[] = [];
 
   constructor(private readonly entry: EntryPlan) {
     this.compute();
@@ -186,11 +188,10 @@ class EntryCompiler {
     for (const item of this.entry.unmapped) {
       const m = this.variable('m');
       const s = item.source;
-      let raw: string | undefined;
       if (s.kind === 'const') {
         this.lines.push(`const ${m} = ${JSON.stringify(typeof s.value === 'string' ? s.value : JSON.stringify(s.value))};`);
       } else if (s.kind === 'path' || s.kind === 'enum') {
-        raw = this.variable('r');
+        const raw = this.variable('r');
         this.lines.push(`let ${raw} = ${accessor(s.path)};`);
         if (s.kind === 'enum') {
           this.lines.push(`${raw} = ${raw} == null ? undefined : (${this.k.add(s.values)}.get(String(${raw})) ?? ${s.other === undefined ? 'undefined' : this.k.add(s.other)});`);
@@ -199,7 +200,7 @@ class EntryCompiler {
       } else {
         continue;
       }
-      this.unmapped.push({ key: item.key, variable: m, raw });
+      this.unmapped.push({ key: item.key, variable: m });
     }
   }
 
@@ -267,15 +268,10 @@ class EntryCompiler {
     };
     for (const k of this.fields) write(k);
     if (this.unmapped.length) {
-      const c = layout.unmappedColumn!;
-      // `unmapped` as JSON text, members in plan order (as the object has them).
-      tail.push(`let u = '';`);
-      for (const m of this.unmapped) {
-        // A number or boolean prints without characters JSON escapes: quote it without JSON.stringify.
-        const quoted = m.raw ? `(typeof ${m.raw} === 'number' || typeof ${m.raw} === 'boolean' ? '"' + ${m.variable} + '"' : JSON.stringify(${m.variable}))` : `JSON.stringify(${m.variable})`;
-        tail.push(`if (${m.variable} !== undefined) u += ${JSON.stringify(`,${JSON.stringify(m.key)}:`)} + ${quoted};`);
-      }
-      tail.push(`if (u !== '') S[${c}][row] = '{' + u.slice(1) + '}';`);
+      // `unmapped`: the row's key/value pairs in plan order (as the object has them); none is NULL.
+      tail.push('const MK = b.mapKeys, MV = b.mapValues;', 'let n = 0;');
+      for (const m of this.unmapped) tail.push(`if (${m.variable} !== undefined) { MK.push(${layout.unmappedKeys.indexOf(m.key)}); MV.push(${m.variable}); n++; }`);
+      tail.push('b.mapCounts[row] = n;');
     }
     tail.push('T.commit(b);');
     return this.build('writeRow', ['e', 'T'], tail);

@@ -5,52 +5,28 @@
  *
  * Delivery maps each record straight into the Parquet columns of its class (the compiled row writers); the
  * object-producing `mapping.map` is the same compiled code with an object at the end, used to check events.
+ * Log objects can be mapped by mapping workers on other cores (processObject); the result is the same.
  */
-import { buildColumnLayout } from './columnLayout';
-import { EventRejection } from './coerce';
-import { compileRowWriter, type CompiledMapping, type RowWriter } from './compileMapping';
+import type { Readable } from 'node:stream';
+import { ColumnBatch } from './columnBatch';
+import { mapRecords, type CustomSource, type Rejection } from './customSource';
 import type { DeadLetterWriter } from './deadLetters';
-import { parseAlbLogLine } from './albLogRecord';
 import { accountPartition } from './lakeLayout';
-import type { LakeSource, LakeWriter, ObjectSink, PartitionTarget, WrittenObject } from './lakeWriter';
-import type { RawRecord } from './recordReader';
+import type { LakeWriter, PartitionTarget, WrittenObject } from './lakeWriter';
+import type { ChunkResult, MappingWorkers } from './mappingWorkers';
+import { lineChunks, readRecords, type RawRecord } from './recordReader';
 
-/** Largest record Rampart maps (Kinesis records are at most 1 MiB). */
-export const MAX_RECORD_CHARS = 1024 * 1024;
+/** Bytes of log lines per chunk sent to a mapping worker: a few thousand events, about one column batch. */
+const WORKER_CHUNK_BYTES = 1 << 20;
 
-/** A Security Lake custom source the mapping feeds: one per OCSF class. */
-export interface CustomSourceRoute {
-  sourceName: string;
-  classUid: number;
-  /** Security Lake's provider location, when known. */
-  location?: string;
-  /** Where the source's objects go, when not the pipeline's default sink. */
-  sink?: ObjectSink;
+export interface PipelineOptions {
+  /** Mapping workers: processObject maps on them; without, in this thread. */
+  workers?: MappingWorkers;
+  /** Bytes of log lines per chunk sent to a worker (default 1 MiB). */
+  chunkBytes?: number;
 }
-
-export interface CustomSource {
-  /** The configured name (the dead-letter place and the metrics use it). */
-  name: string;
-  mapping: CompiledMapping;
-  byClass: Map<number, LakeSource>;
-  /** Per mapping entry (plan order): the lake source of its class and its compiled row writer. */
-  rowWriters: { source: LakeSource; write: RowWriter }[];
-}
-
-export function customSource(name: string, mapping: CompiledMapping, routes: CustomSourceRoute[]): CustomSource {
-  const byClass = new Map<number, LakeSource>();
-  const classes = new Set(mapping.plan.entries.map((e) => e.cls.uid));
-  for (const uid of classes) {
-    const route = routes.find((r) => r.classUid === uid);
-    if (!route) throw new Error(`custom source ${name}: the mapping produces OCSF class ${uid} and no Security Lake source takes it (sources: ${routes.map((r) => `${r.sourceName} (${r.classUid})`).join(', ') || 'none'})`);
-    byClass.set(uid, { sourceName: route.sourceName, classUid: uid, location: route.location, sink: route.sink, layout: buildColumnLayout(mapping.plan.entries.filter((e) => e.cls.uid === uid)) });
-  }
-  const rowWriters = mapping.plan.entries.map((entry) => {
-    const source = byClass.get(entry.cls.uid)!;
-    return { source, write: compileRowWriter(entry, source.layout) };
-  });
-  return { name, mapping, byClass, rowWriters };
-}
+/** Chunks in flight per worker: one being mapped, one waiting. */
+const CHUNKS_PER_WORKER = 2;
 
 export interface DeliveryCounts {
   in: number;
@@ -64,20 +40,17 @@ export interface DeliveryCounts {
 
 export class CustomSourcePipeline {
   readonly counts: DeliveryCounts = { in: 0, written: 0, rejected: 0, rejectedByCode: {}, writtenBySource: {}, objects: [], deadLetterObjects: [] };
-  private readonly parse: (text: string) => unknown;
   /** Per mapping entry, where its rows go in this writer. */
   private readonly targets: PartitionTarget[];
 
-  constructor(private readonly source: CustomSource, private readonly writer: LakeWriter, private readonly deadLetters: DeadLetterWriter) {
-    this.parse = source.mapping.plan.recordFormat === 'aws-alb-log' ? parseAlbLine : JSON.parse;
+  constructor(private readonly source: CustomSource, private readonly writer: LakeWriter, private readonly deadLetters: DeadLetterWriter, private readonly options: PipelineOptions = {}) {
     this.targets = source.rowWriters.map((w) => writer.target(w.source));
   }
 
-  private reject(record: RawRecord, origin: string, code: string, reason: string, field?: string): void {
+  private reject(origin: string, line: number, raw: { raw: string; rawEncoding: 'utf8' | 'base64' }, rejection: Rejection): void {
     this.counts.rejected++;
-    this.counts.rejectedByCode[code] = (this.counts.rejectedByCode[code] ?? 0) + 1;
-    const raw = record.text !== undefined ? { raw: record.text, rawEncoding: 'utf8' as const } : { raw: record.bytes!.toString('base64'), rawEncoding: 'base64' as const };
-    this.deadLetters.add({ source: this.source.name, code, field, reason, origin: `${origin}#${record.line}`, ...raw });
+    this.counts.rejectedByCode[rejection.code] = (this.counts.rejectedByCode[rejection.code] ?? 0) + 1;
+    this.deadLetters.add({ source: this.source.name, code: rejection.code, field: rejection.field, reason: rejection.reason, origin: `${origin}#${line}`, raw: raw.raw, rawEncoding: raw.rawEncoding });
   }
 
   /**
@@ -88,35 +61,45 @@ export class CustomSourcePipeline {
     // The account a record belongs to: its own cloud.account.uid, else the origin's account.
     const fallbackAccount = accountPartition(account);
     for (const target of this.targets) target.fallbackAccount = fallbackAccount;
-    const mapping = this.source.mapping;
-    const rowWriters = this.source.rowWriters;
-    for (const record of records) {
-      this.counts.in++;
-      const text = record.text;
-      if (text === undefined) {
-        this.reject(record, origin, 'not-json', `not valid UTF-8 text (${record.bytes!.length} bytes)`);
-        continue;
-      }
-      if (text.length > MAX_RECORD_CHARS) {
-        this.reject(record, origin, 'event-too-large', `${text.length} characters (limit ${MAX_RECORD_CHARS})`);
-        continue;
-      }
-      let parsed: unknown;
-      try {
-        parsed = this.parse(text);
-      } catch (error) {
-        this.reject(record, origin, error instanceof EventRejection ? error.code : 'not-json', error instanceof EventRejection ? error.message : `not JSON: ${(error as Error).message}`);
-        continue;
-      }
-      try {
-        const { index } = mapping.select(parsed);
-        rowWriters[index].write(parsed, this.targets[index]);
-      } catch (error) {
-        if (!(error instanceof EventRejection)) throw error;
-        this.reject(record, origin, error.code, error.message, error.field);
-      }
-    }
+    this.counts.in += records.length;
+    mapRecords(this.source, records, this.targets, (record, rejection) => {
+      const raw = record.text !== undefined ? { raw: record.text, rawEncoding: 'utf8' as const } : { raw: record.bytes!.toString('base64'), rawEncoding: 'base64' as const };
+      this.reject(origin, record.line, raw, rejection);
+    });
     if (this.writer.flushDueNow) this.recordWritten(await this.writer.flushDue());
+  }
+
+  /** Maps every record of a log object (gzip or plain), on the mapping workers when there are some. */
+  async processObject(body: Buffer | Readable, origin: string, account?: string): Promise<void> {
+    const workers = this.options.workers;
+    if (!workers) {
+      for await (const records of readRecords(body)) await this.process(records, origin, account);
+      return;
+    }
+    const fallbackAccount = accountPartition(account);
+    let lineBefore = 0;
+    // Results are taken in chunk order, so the object reads as if mapped in one thread.
+    const take = async (result: ChunkResult): Promise<void> => {
+      this.counts.in += result.records;
+      for (const r of result.rejections) this.reject(origin, lineBefore + r.line, { raw: r.raw, rawEncoding: r.rawEncoding }, r);
+      lineBefore += result.lines;
+      for (const staged of result.batches) {
+        const lake = this.source.byClass.get(staged.classUid)!;
+        this.writer.append(lake, staged.accountId, staged.day, new ColumnBatch(lake.layout.types, staged.sealed), staged);
+      }
+      if (this.writer.flushDueNow) this.recordWritten(await this.writer.flushDue());
+    };
+    const inFlight: Promise<ChunkResult>[] = [];
+    try {
+      for await (const chunk of lineChunks(body, this.options.chunkBytes ?? WORKER_CHUNK_BYTES)) {
+        inFlight.push(workers.map(chunk, fallbackAccount));
+        if (inFlight.length >= workers.size * CHUNKS_PER_WORKER) await take(await inFlight.shift()!);
+      }
+      while (inFlight.length) await take(await inFlight.shift()!);
+    } finally {
+      // Settle what is still in flight, so no rejection goes unobserved when reading the object failed.
+      await Promise.allSettled(inFlight);
+    }
   }
 
   private recordWritten(objects: WrittenObject[]): void {
@@ -133,10 +116,4 @@ export class CustomSourcePipeline {
     this.counts.deadLetterObjects.push(...(await this.deadLetters.flush()));
     return this.counts;
   }
-}
-
-function parseAlbLine(text: string): unknown {
-  const record = parseAlbLogLine(text);
-  if (!record) throw new EventRejection('unparseable', '$', 'not an Application Load Balancer access log entry');
-  return record;
 }

@@ -7,12 +7,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DuckDBInstance, DuckDBTableFunction, type DuckDBConnection, BOOLEAN, DOUBLE, INTEGER, VARCHAR } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBTableFunction, type DuckDBConnection, BOOLEAN, DOUBLE, INTEGER, MAP, VARCHAR } from '@duckdb/node-api';
 import { BATCH_ROWS, ColumnBatch } from './columnBatch';
 import { ROW_WIDTH_COLUMN, type ColumnLayout, type StagedColumn } from './columnLayout';
 import type { RowTarget } from './compileMapping';
-import { accountPartition, eventDay, EXTERNAL_ACCOUNT, objectName, partitionPrefix, sourcePrefix } from './lakeLayout';
-import { StagingChunkFiller } from './stagingChunk';
+import { objectName, PartitionRouting, partitionPrefix, sourcePrefix } from './lakeLayout';
+import { StagingChunkFiller, type FillOptions } from './stagingChunk';
 
 /** Where Parquet objects go: an S3 bucket through the provider role, or a local directory. */
 export interface ObjectSink {
@@ -56,7 +56,7 @@ export interface LakeWriterOptions {
   threads?: number;
 }
 
-const DUCK_TYPES = { VARCHAR, INTEGER, DOUBLE, BOOLEAN } as const;
+const DUCK_TYPES = { VARCHAR, INTEGER, DOUBLE, BOOLEAN, MAP: MAP(VARCHAR, VARCHAR) } as const;
 
 interface Partition {
   source: LakeSource;
@@ -81,11 +81,9 @@ interface Partition {
 }
 
 /** What the table function reads: one partition's batches. */
-interface Scan {
+interface Scan extends FillOptions {
   columns: readonly StagedColumn[];
   batches: ColumnBatch[];
-  /** With a row_width column: the string bytes of each row plus those of the layout's constants. */
-  constantBytesPerRow?: number;
 }
 
 /** Security Lake: data pages of at most 1 MB uncompressed. Aim below it, as row groups are only roughly sized. */
@@ -93,7 +91,6 @@ const PAGE_BUDGET_BYTES = 900 * 1024;
 /** DuckDB writes one data page per column per row group, and row groups of at least one vector (2048 rows). */
 const MIN_ROW_GROUP_ROWS = BATCH_ROWS;
 const MAX_ROW_GROUP_ROWS = 122_880;
-const MS_PER_DAY = 86_400_000;
 const SCAN_FUNCTION = 'rampart_staged_rows';
 
 function sqlString(text: string): string {
@@ -102,27 +99,20 @@ function sqlString(text: string): string {
 
 /** Routes the rows a compiled mapping writes for one source to the partition of their account and day. */
 export class PartitionTarget implements RowTarget {
-  /** The account of rows that do not name their own (the S3 key's or the stream's, else `external`). */
-  fallbackAccount = EXTERNAL_ACCOUNT;
+  readonly routing = new PartitionRouting();
   private partition: Partition | undefined;
-  private account = '';
-  private dayStart = 0;
-  private dayEnd = 0;
 
   constructor(private readonly writer: LakeWriter, private readonly source: LakeSource) {}
 
+  /** The account of rows that do not name their own (the S3 key's or the stream's, else `external`). */
+  set fallbackAccount(account: string) {
+    this.routing.fallbackAccount = account;
+  }
+
   open(account: unknown, time: number): ColumnBatch {
-    let accountId = this.fallbackAccount;
-    if (account !== undefined) {
-      const own = accountPartition(account);
-      if (own !== EXTERNAL_ACCOUNT) accountId = own;
-    }
     let p = this.partition;
-    if (p === undefined || !p.open || accountId !== this.account || !(time >= this.dayStart && time < this.dayEnd)) {
-      p = this.partition = this.writer.partitionFor(this.source, accountId, eventDay(time));
-      this.account = accountId;
-      this.dayStart = Math.floor(time / MS_PER_DAY) * MS_PER_DAY;
-      this.dayEnd = this.dayStart + MS_PER_DAY;
+    if (this.routing.changed(account, time) || p === undefined || !p.open) {
+      p = this.partition = this.writer.partitionFor(this.source, this.routing.accountId, this.routing.day);
     }
     if (time < p.lastTime) p.sorted = false;
     p.lastTime = time;
@@ -144,6 +134,8 @@ export class LakeWriter {
   private readonly maxAgeMs: number;
   private readonly now: () => number;
 
+  /** Partitions closed for writing, in the order they closed. */
+  private readonly due: Partition[] = [];
   /** Completed objects not yet reported by flushDue/flushAll. */
   private completed: WrittenObject[] = [];
   /** The flush running in the background while rows keep being staged. */
@@ -197,7 +189,7 @@ export class LakeWriter {
           output.rowCount = 0;
           return;
         }
-        filler.fill(output, scan.columns, batch, scan.constantBytesPerRow);
+        filler.fill(output, scan.columns, batch, scan);
       },
     });
   }
@@ -226,41 +218,73 @@ export class LakeWriter {
   /** Moves the partition's current batch to its full batches and starts a new one. */
   seal(partition: Partition): void {
     const batch = partition.current;
-    const rows = batch.rows;
-    if (rows === 0) return;
+    if (batch.rows === 0) return;
     batch.seal();
-    const columns = partition.source.layout.columns;
+    partition.current = new ColumnBatch(partition.source.layout.types);
+    this.keep(partition, batch);
+  }
+
+  /** Adds a batch a mapping worker filled and sealed, with the first and last times of its rows. */
+  append(source: LakeSource, accountId: string, day: string, batch: ColumnBatch, times: { first: number; last: number; sorted: boolean }): void {
+    const partition = this.partitionFor(source, accountId, day);
+    this.seal(partition);
+    if (!times.sorted || times.first < partition.lastTime) partition.sorted = false;
+    partition.lastTime = times.last;
+    this.keep(partition, batch);
+  }
+
+  /**
+   * Adds a full batch to its partition. A partition that reaches the size limit stops taking rows there and
+   * then — after a whole batch, so the same input always splits into the same objects — and waits to be written.
+   */
+  private keep(partition: Partition, batch: ColumnBatch): void {
+    const rows = batch.rows;
+    const layout = partition.source.layout;
+    const columns = layout.columns;
     for (let c = 0; c < columns.length; c++) {
+      let bytes: number, pageBytes: number;
       const strings = batch.strings[c];
-      const bytes = strings ? strings.valueBytes + rows * 4 : rows * 8;
+      if (strings) {
+        bytes = pageBytes = strings.valueBytes + rows * 4;
+        // A list staged as JSON becomes an element column in Parquet, without the JSON syntax.
+        if (columns[c].json) pageBytes *= 0.6;
+      } else if (columns[c].staging === 'MAP') {
+        // In Parquet, a map's keys and its values are two columns (pages) of their own.
+        const entries = batch.map!.keys;
+        let keyBytes = 0;
+        for (let i = 0; i < entries.length; i++) keyBytes += layout.unmappedKeyBytes[entries[i]];
+        bytes = keyBytes + batch.map!.values.valueBytes + entries.length * 8;
+        pageBytes = Math.max(keyBytes, batch.map!.values.valueBytes) + entries.length * 4;
+      } else {
+        bytes = pageBytes = rows * 8;
+      }
       partition.bytes += bytes;
-      // A map or list staged as JSON becomes separate key/value (element) columns in Parquet, without the JSON syntax.
-      const perRow = (bytes / rows) * (columns[c].json ? 0.6 : 1);
-      if (perRow > partition.widestColumnBytesPerRow) partition.widestColumnBytesPerRow = perRow;
+      if (pageBytes / rows > partition.widestColumnBytesPerRow) partition.widestColumnBytesPerRow = pageBytes / rows;
     }
     partition.batches.push(batch);
     partition.rows += rows;
-    partition.current = new ColumnBatch(partition.source.layout.types);
+    if (partition.bytes >= this.maxBytes) this.closePartition(partition);
   }
 
   /** True when a partition has reached the size or age limit. */
   get flushDueNow(): boolean {
+    if (this.due.length) return true;
     const now = this.now();
-    for (const p of this.partitions.values()) if (p.bytes >= this.maxBytes || now - p.openedAt >= this.maxAgeMs) return true;
+    for (const p of this.partitions.values()) if (now - p.openedAt >= this.maxAgeMs) return true;
     return false;
   }
 
   /**
-   * Starts writing partitions that are over the size limit or older than the age limit; the write runs in the
-   * background while staging goes on (one at a time). Returns the objects completed since the last call.
+   * Starts writing partitions that reached the size limit or are older than the age limit; the write runs in
+   * the background while staging goes on (one at a time). Returns the objects completed since the last call.
    */
   async flushDue(): Promise<WrittenObject[]> {
     const now = this.now();
-    for (const p of [...this.partitions.values()]) {
-      if (p.bytes < this.maxBytes && now - p.openedAt < this.maxAgeMs) continue;
+    for (const p of [...this.partitions.values()]) if (now - p.openedAt >= this.maxAgeMs) this.closePartition(p);
+    while (this.due.length) {
       await this.inFlight;
       this.throwFailure();
-      this.closeStaging(p);
+      const p = this.due.shift()!;
       this.inFlight = this.flush(p).then(
         (objects) => void this.completed.push(...objects),
         (error: unknown) => void (this.failure = error),
@@ -273,10 +297,8 @@ export class LakeWriter {
   async flushAll(): Promise<WrittenObject[]> {
     await this.inFlight;
     this.throwFailure();
-    for (const p of [...this.partitions.values()]) {
-      this.closeStaging(p);
-      this.completed.push(...(await this.flush(p)));
-    }
+    for (const p of [...this.partitions.values()]) this.closePartition(p);
+    while (this.due.length) this.completed.push(...(await this.flush(this.due.shift()!)));
     return this.takeCompleted();
   }
 
@@ -294,13 +316,19 @@ export class LakeWriter {
     }
   }
 
-  /** Ends staging for a partition; rows for its key from now on start a new partition. */
-  private closeStaging(partition: Partition): void {
-    this.seal(partition);
+  /** Ends staging for a partition, which then waits to be written; rows for its key from now on start a new partition. */
+  private closePartition(partition: Partition): void {
+    if (!partition.open) return;
     partition.open = false;
+    const batch = partition.current;
+    if (batch.rows) {
+      batch.seal();
+      this.keep(partition, batch);
+    }
     const mapKey = `${partition.source.sourceName}|${partition.accountId}|${partition.day}`;
     this.partitions.delete(mapKey);
     this.flushSequences.set(mapKey, partition.flushSequence + 1);
+    this.due.push(partition);
   }
 
   private async flush(partition: Partition): Promise<WrittenObject[]> {
@@ -309,7 +337,7 @@ export class LakeWriter {
     const widest = Math.max(partition.widestColumnBytesPerRow, layout.widestConstantBytes);
     const rowsForBudget = Math.floor(PAGE_BUDGET_BYTES / widest);
     const scanId = this.nextScan++;
-    this.scans.set(scanId, { columns: layout.columns, batches: partition.batches, constantBytesPerRow: layout.constantBytesPerRow });
+    this.scans.set(scanId, { columns: layout.columns, batches: partition.batches, mapKeys: layout.unmappedKeys.map((k) => Buffer.from(k, 'utf8')), constantBytesPerRow: layout.constantBytesPerRow });
     const files: string[] = [];
     const name = `partition_${scanId}`;
     try {

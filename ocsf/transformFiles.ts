@@ -5,12 +5,13 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CustomSourcePipeline, type CustomSource, type DeliveryCounts } from './customSourcePipeline';
+import type { CustomSource } from './customSource';
+import { CustomSourcePipeline, type DeliveryCounts } from './customSourcePipeline';
 import { DeadLetterWriter } from './deadLetters';
 import { DirectorySink } from './directorySink';
 import { eventDay } from './lakeLayout';
 import { LakeWriter } from './lakeWriter';
-import { readRecords } from './recordReader';
+import { MappingWorkers } from './mappingWorkers';
 
 export interface TransformOptions {
   source: CustomSource;
@@ -20,6 +21,8 @@ export interface TransformOptions {
   /** Account for records that name none and come from a file outside an AWSLogs/<account>/ path. */
   account?: string;
   now?: () => number;
+  /** Mapping workers (threads) to map on; 0 or none maps in this thread. */
+  workers?: number;
 }
 
 /** The batch identity of a set of files: their names, sizes and modification times. */
@@ -36,15 +39,20 @@ export async function transformFiles(options: TransformOptions): Promise<Deliver
   const now = options.now ?? Date.now;
   const sink = new DirectorySink(options.outDir);
   const batchId = filesBatchId(options.inputs);
-  const writer = await LakeWriter.create({ sink, region: options.region, batchId, now });
-  const pipeline = new CustomSourcePipeline(options.source, writer, new DeadLetterWriter(sink, batchId, eventDay(now())));
+  const workers = options.workers ? await MappingWorkers.start(options.workers, options.source) : undefined;
   try {
-    for (const input of options.inputs) {
-      const account = /(?:^|\/)AWSLogs\/(\d{12})\//.exec(input.replace(/\\/g, '/'))?.[1] ?? options.account;
-      for await (const batch of readRecords(fs.createReadStream(input))) await pipeline.process(batch, `file:${input}`, account);
+    const writer = await LakeWriter.create({ sink, region: options.region, batchId, now });
+    try {
+      const pipeline = new CustomSourcePipeline(options.source, writer, new DeadLetterWriter(sink, batchId, eventDay(now())), { workers });
+      for (const input of options.inputs) {
+        const account = /(?:^|\/)AWSLogs\/(\d{12})\//.exec(input.replace(/\\/g, '/'))?.[1] ?? options.account;
+        await pipeline.processObject(fs.createReadStream(input), `file:${input}`, account);
+      }
+      return await pipeline.finish();
+    } finally {
+      writer.close();
     }
-    return await pipeline.finish();
   } finally {
-    writer.close();
+    await workers?.close();
   }
 }

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { networkFirewallLines } from '../../bench/networkFirewallEvents';
-import { customSource, type CustomSource } from '../../ocsf/customSourcePipeline';
+import { customSource, type CustomSource } from '../../ocsf/customSource';
 import type { DeadLetter } from '../../ocsf/deadLetters';
 import { LakeWriter } from '../../ocsf/lakeWriter';
 import { loadMappingFile } from '../../ocsf/loadMapping';
@@ -113,19 +113,26 @@ describe('partition buffers', () => {
     }
   }
 
-  test('flush by size: a partition over the limit is written while staging goes on', async () => {
-    const puts: string[] = [];
-    const writer = await LakeWriter.create({ sink: { put: async (key) => void puts.push(key) }, region: 'us-east-1', batchId: 'b1', maxBytes: 256 * 1024 });
-    const written = [];
-    for (let i = 0; i < records.length; i += 1000) {
-      await stage(writer, i, i + 1000);
-      written.push(...(await writer.flushDue()));
-    }
-    written.push(...(await writer.flushAll()));
-    writer.close();
-    expect(written.reduce((n, o) => n + o.rows, 0)).toBe(6000);
-    expect(written.map((o) => o.rows)).toEqual([3000, 3000]);
-    expect(new Set(puts).size).toBe(puts.length);
+  test('flush by size: a partition over the limit is written while staging goes on, split the same way however it is fed', async () => {
+    const run = async (step: number) => {
+      const puts: string[] = [];
+      const writer = await LakeWriter.create({ sink: { put: async (key) => void puts.push(key) }, region: 'us-east-1', batchId: 'b1', maxBytes: 256 * 1024 });
+      const written = [];
+      for (let i = 0; i < records.length; i += step) {
+        await stage(writer, i, i + step);
+        written.push(...(await writer.flushDue()));
+      }
+      const beforeTheEnd = written.length;
+      written.push(...(await writer.flushAll()));
+      writer.close();
+      expect(new Set(puts).size).toBe(puts.length);
+      return { beforeTheEnd, objects: written.map((o) => [o.key, o.rows]) };
+    };
+    const byThousands = await run(1000);
+    // A partition closes after the batch of rows (2,048) at which it reaches the limit.
+    expect(byThousands.objects.map(([, rows]) => rows)).toEqual([2048, 2048, 1904]);
+    expect(byThousands.beforeTheEnd).toBeGreaterThan(0);
+    expect((await run(777)).objects).toEqual(byThousands.objects);
   });
 
   test('flush by age, per partition (account × day)', async () => {

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { networkFirewallLines } from '../../bench/networkFirewallEvents';
 import { parseAlbLogLine } from '../../ocsf/albLogRecord';
-import { customSource, type CustomSource } from '../../ocsf/customSourcePipeline';
+import { customSource, type CustomSource } from '../../ocsf/customSource';
 import { loadMappingFile } from '../../ocsf/loadMapping';
 import { transformFiles } from '../../ocsf/transformFiles';
 import { ROOT, SAMPLES, type SampleSource } from './sampleEvents';
