@@ -50,33 +50,25 @@ export class ColumnBatch {
   mapKeys: number[] = [];
   mapValues: string[] = [];
   map: EncodedMap | undefined;
-  /** Every fixed-size array of the batch, in one allocation. */
-  readonly buffer: ArrayBuffer;
 
-  /** An empty batch, or (with `sealed`) a full one received from a mapping worker. */
-  constructor(readonly types: readonly StagingType[], sealed?: SealedBatch) {
+  constructor(readonly types: readonly StagingType[]) {
     let bytes = BATCH_ROWS * 2;
     for (const t of types) bytes += fixedBytes(t) + BATCH_ROWS / 8;
-    const buffer = sealed?.buffer ?? new ArrayBuffer(bytes);
-    if (buffer.byteLength !== bytes) throw new Error(`a batch of these columns has ${bytes} bytes of fixed-size arrays, not ${buffer.byteLength}`);
-    this.buffer = buffer;
+    // One allocation for every fixed-size array of the batch.
+    const buffer = new ArrayBuffer(bytes);
     this.mapCounts = new Uint16Array(buffer, 0, BATCH_ROWS);
     let at = BATCH_ROWS * 2;
-    types.forEach((t, c) => {
+    for (const t of types) {
       this.doubles.push(t === 'DOUBLE' ? new Float64Array(buffer, at, BATCH_ROWS) : undefined);
       this.ints.push(t === 'INTEGER' ? new Int32Array(buffer, at, BATCH_ROWS) : undefined);
       this.bools.push(t === 'BOOLEAN' ? new Uint8Array(buffer, at, BATCH_ROWS) : undefined);
-      this.texts.push(t === 'VARCHAR' && !sealed ? new Array<string | undefined>(BATCH_ROWS) : undefined);
-      this.strings.push(t === 'VARCHAR' && sealed ? sealed.strings[c] : undefined);
+      this.texts.push(t === 'VARCHAR' ? new Array<string | undefined>(BATCH_ROWS) : undefined);
+      this.strings.push(undefined);
       at += fixedBytes(t);
-    });
+    }
     for (let c = 0; c < types.length; c++) {
       this.valid.push(new Uint8Array(buffer, at, BATCH_ROWS / 8));
       at += BATCH_ROWS / 8;
-    }
-    if (sealed) {
-      this.rows = sealed.rows;
-      this.map = sealed.map;
     }
   }
 
@@ -95,31 +87,11 @@ export class ColumnBatch {
       }
     }
   }
-
-  /** The batch's memory, to move it to another thread (after seal()); the batch is unusable afterwards. */
-  transfer(): { sealed: SealedBatch; transferList: ArrayBuffer[] } {
-    const transferList = [this.buffer];
-    const strings = [...this.strings];
-    if (this.map) strings.push(this.map.values);
-    for (const s of strings) if (s) transferList.push(s.heap.buffer as ArrayBuffer, s.offsets.buffer as ArrayBuffer, s.lengths.buffer as ArrayBuffer);
-    if (this.map) transferList.push(this.map.keys.buffer as ArrayBuffer);
-    return { sealed: { rows: this.rows, buffer: this.buffer, strings: this.strings, map: this.map }, transferList };
-  }
-}
-
-/** A sealed batch as it crosses threads. */
-export interface SealedBatch {
-  rows: number;
-  buffer: ArrayBuffer;
-  strings: (EncodedStrings | undefined)[];
-  map: EncodedMap | undefined;
 }
 
 function fixedBytes(type: StagingType): number {
   return type === 'DOUBLE' ? 8 * BATCH_ROWS : type === 'INTEGER' ? 4 * BATCH_ROWS : type === 'BOOLEAN' ? BATCH_ROWS : 0;
 }
-
-const utf8 = new TextEncoder();
 
 /**
  * UTF-8 encodes `count` values, setting their validity bits when `valid` is given; a value equal to the
@@ -139,8 +111,7 @@ function encodeColumn(texts: readonly (string | undefined)[], count: number, val
       previous = v;
     }
   }
-  // Its own memory (not Buffer's shared pool), so the batch can move to another thread.
-  const heap = utf8.encode(parts.join(''));
+  const heap = Buffer.from(parts.join(''), 'utf8');
   const ascii = heap.length === chars;
   const offsets = new Uint32Array(count);
   const lengths = new Uint32Array(count);

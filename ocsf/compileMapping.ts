@@ -32,8 +32,6 @@ export interface CompiledEntry {
 
 export interface CompiledMapping {
   plan: MappingPlan;
-  /** The mapping file it was compiled from (mapping workers compile the same text). */
-  origin?: { text: string; file: string };
   entries: Map<string, CompiledEntry>;
   /** The entry a parsed record belongs to (by the matched field); throws EventRejection with the reason. */
   select(record: unknown): CompiledEntry;

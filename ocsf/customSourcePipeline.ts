@@ -5,28 +5,13 @@
  *
  * Delivery maps each record straight into the Parquet columns of its class (the compiled row writers); the
  * object-producing `mapping.map` is the same compiled code with an object at the end, used to check events.
- * Log objects can be mapped by mapping workers on other cores (processObject); the result is the same.
  */
 import type { Readable } from 'node:stream';
-import { ColumnBatch } from './columnBatch';
 import { mapRecords, type CustomSource, type Rejection } from './customSource';
 import type { DeadLetterWriter } from './deadLetters';
 import { accountPartition } from './lakeLayout';
 import type { LakeWriter, PartitionTarget, WrittenObject } from './lakeWriter';
-import type { ChunkResult, MappingWorkers } from './mappingWorkers';
-import { lineChunks, readRecords, type RawRecord } from './recordReader';
-
-/** Bytes of log lines per chunk sent to a mapping worker: a few thousand events, about one column batch. */
-const WORKER_CHUNK_BYTES = 1 << 20;
-
-export interface PipelineOptions {
-  /** Mapping workers: processObject maps on them; without, in this thread. */
-  workers?: MappingWorkers;
-  /** Bytes of log lines per chunk sent to a worker (default 1 MiB). */
-  chunkBytes?: number;
-}
-/** Chunks in flight per worker: one being mapped, one waiting. */
-const CHUNKS_PER_WORKER = 2;
+import { readRecords, type RawRecord } from './recordReader';
 
 export interface DeliveryCounts {
   in: number;
@@ -43,7 +28,7 @@ export class CustomSourcePipeline {
   /** Per mapping entry, where its rows go in this writer. */
   private readonly targets: PartitionTarget[];
 
-  constructor(private readonly source: CustomSource, private readonly writer: LakeWriter, private readonly deadLetters: DeadLetterWriter, private readonly options: PipelineOptions = {}) {
+  constructor(private readonly source: CustomSource, private readonly writer: LakeWriter, private readonly deadLetters: DeadLetterWriter) {
     this.targets = source.rowWriters.map((w) => writer.target(w.source));
   }
 
@@ -69,37 +54,9 @@ export class CustomSourcePipeline {
     if (this.writer.flushDueNow) this.recordWritten(await this.writer.flushDue());
   }
 
-  /** Maps every record of a log object (gzip or plain), on the mapping workers when there are some. */
+  /** Maps every record of a log object (gzip or plain). */
   async processObject(body: Buffer | Readable, origin: string, account?: string): Promise<void> {
-    const workers = this.options.workers;
-    if (!workers) {
-      for await (const records of readRecords(body)) await this.process(records, origin, account);
-      return;
-    }
-    const fallbackAccount = accountPartition(account);
-    let lineBefore = 0;
-    // Results are taken in chunk order, so the object reads as if mapped in one thread.
-    const take = async (result: ChunkResult): Promise<void> => {
-      this.counts.in += result.records;
-      for (const r of result.rejections) this.reject(origin, lineBefore + r.line, { raw: r.raw, rawEncoding: r.rawEncoding }, r);
-      lineBefore += result.lines;
-      for (const staged of result.batches) {
-        const lake = this.source.byClass.get(staged.classUid)!;
-        this.writer.append(lake, staged.accountId, staged.day, new ColumnBatch(lake.layout.types, staged.sealed), staged);
-      }
-      if (this.writer.flushDueNow) this.recordWritten(await this.writer.flushDue());
-    };
-    const inFlight: Promise<ChunkResult>[] = [];
-    try {
-      for await (const chunk of lineChunks(body, this.options.chunkBytes ?? WORKER_CHUNK_BYTES)) {
-        inFlight.push(workers.map(chunk, fallbackAccount));
-        if (inFlight.length >= workers.size * CHUNKS_PER_WORKER) await take(await inFlight.shift()!);
-      }
-      while (inFlight.length) await take(await inFlight.shift()!);
-    } finally {
-      // Settle what is still in flight, so no rejection goes unobserved when reading the object failed.
-      await Promise.allSettled(inFlight);
-    }
+    for await (const records of readRecords(body)) await this.process(records, origin, account);
   }
 
   private recordWritten(objects: WrittenObject[]): void {

@@ -92,6 +92,8 @@ const PAGE_BUDGET_BYTES = 900 * 1024;
 const MIN_ROW_GROUP_ROWS = BATCH_ROWS;
 const MAX_ROW_GROUP_ROWS = 122_880;
 const SCAN_FUNCTION = 'rampart_staged_rows';
+/** ZSTD at level 1: about a tenth less CPU than the default level 3 for objects about 2% larger (measured). */
+const PARQUET_OPTIONS = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1';
 
 function sqlString(text: string): string {
   return text.replace(/'/g, "''");
@@ -224,15 +226,6 @@ export class LakeWriter {
     this.keep(partition, batch);
   }
 
-  /** Adds a batch a mapping worker filled and sealed, with the first and last times of its rows. */
-  append(source: LakeSource, accountId: string, day: string, batch: ColumnBatch, times: { first: number; last: number; sorted: boolean }): void {
-    const partition = this.partitionFor(source, accountId, day);
-    this.seal(partition);
-    if (!times.sorted || times.first < partition.lastTime) partition.sorted = false;
-    partition.lastTime = times.last;
-    this.keep(partition, batch);
-  }
-
   /**
    * Adds a full batch to its partition. A partition that reaches the size limit stops taking rows there and
    * then — after a whole batch, so the same input always splits into the same objects — and waits to be written.
@@ -346,7 +339,7 @@ export class LakeWriter {
         const file = path.join(this.tmpDir, `${name}.parquet`);
         await this.connection.run(
           `COPY (SELECT ${layout.selectSql} FROM ${SCAN_FUNCTION}(${scanId}, false)${partition.sorted ? '' : ` ORDER BY ${layout.timeSql}`}) ` +
-            `TO '${sqlString(file)}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${Math.min(MAX_ROW_GROUP_ROWS, rowsForBudget)})`,
+            `TO '${sqlString(file)}' (${PARQUET_OPTIONS}, ROW_GROUP_SIZE ${Math.min(MAX_ROW_GROUP_ROWS, rowsForBudget)})`,
         );
         files.push(file);
       } else {
@@ -355,7 +348,7 @@ export class LakeWriter {
         const dir = path.join(this.tmpDir, name);
         await this.connection.run(
           `COPY (SELECT ${layout.selectSql}, floor(sum(${ROW_WIDTH_COLUMN}) OVER (ORDER BY ${layout.timeSql} ROWS UNBOUNDED PRECEDING) / ${PAGE_BUDGET_BYTES}) AS object_part ` +
-            `FROM ${SCAN_FUNCTION}(${scanId}, true) ORDER BY ${layout.timeSql}) TO '${sqlString(dir)}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (object_part), ROW_GROUP_SIZE ${MIN_ROW_GROUP_ROWS})`,
+            `FROM ${SCAN_FUNCTION}(${scanId}, true) ORDER BY ${layout.timeSql}) TO '${sqlString(dir)}' (${PARQUET_OPTIONS}, PARTITION_BY (object_part), ROW_GROUP_SIZE ${MIN_ROW_GROUP_ROWS})`,
         );
         const parts = fs.readdirSync(dir).map((d) => ({ dir: d, n: Number(d.split('=')[1]) })).sort((x, y) => x.n - y.n);
         for (const part of parts) for (const f of fs.readdirSync(path.join(dir, part.dir)).sort()) files.push(path.join(dir, part.dir, f));

@@ -49,75 +49,23 @@ function lineRecord(bytes: Buffer, line: number): RawRecord | undefined {
   return trimmed.trim() === '' ? undefined : { text: trimmed, line };
 }
 
-/**
- * A piece of a log object: whole lines (`lines`, without the newline ending the last), the object's last line
- * when it has no newline (`last`), or a whole JSON array document (`array`).
- */
-export interface LineChunk {
-  kind: 'lines' | 'last' | 'array';
-  data: Buffer;
-  /** True when no other Buffer shares data's memory (it can move to another thread). */
-  owned?: boolean;
-}
-
-/**
- * Splits a log object into line-aligned chunks, so records can be read from each chunk on its own (in another
- * thread) and still be numbered as in the whole object. With `minBytes`, each chunk (but the last) ends at the
- * first line end at or after `minBytes` bytes: where chunks end depends on the content only, not on how the
- * object arrived, so a retried object splits the same way. Such chunks own their memory (they can move to
- * another thread). Without, a chunk is what each decompressed piece completes.
- */
-export async function* lineChunks(body: Buffer | Readable, minBytes = 0): AsyncGenerator<LineChunk> {
+/** Yields records in batches (one per decompressed chunk) to keep per-record overhead low. */
+export async function* readRecords(body: Buffer | Readable): AsyncGenerator<RawRecord[]> {
   let remainder: Buffer = Buffer.alloc(0);
-  /** Complete lines not yet in a chunk (each piece ends with a newline). */
-  let ready: Buffer[] = [];
-  let readyBytes = 0;
+  let line = 0;
   let arrayDocument: Buffer[] | undefined;
   let sawContent = false;
-  /** The first `bytes` of ready (ending with a newline) as a chunk, without that newline. */
-  const take = (bytes: number): LineChunk => {
-    let data: Buffer;
-    if (minBytes > 0) {
-      data = Buffer.allocUnsafeSlow(bytes);
-      let at = 0;
-      while (at < bytes) {
-        const piece = ready[0];
-        const n = Math.min(piece.length, bytes - at);
-        piece.copy(data, at, 0, n);
-        at += n;
-        if (n === piece.length) ready.shift();
-        else ready[0] = piece.subarray(n);
-      }
-    } else {
-      data = ready.length === 1 ? ready[0] : Buffer.concat(ready, bytes);
-      ready = [];
-    }
-    readyBytes -= bytes;
-    return { kind: 'lines', data: data.subarray(0, bytes - 1), owned: minBytes > 0 };
-  };
-  /** Where the chunk of ready that reaches minBytes ends (just after a newline), or -1. */
-  const chunkEnd = (): number => {
-    if (readyBytes < minBytes) return -1;
-    let before = 0;
-    for (const piece of ready) {
-      if (before + piece.length >= minBytes) {
-        const at = piece.indexOf(0x0a, Math.max(0, minBytes - 1 - before));
-        if (at !== -1) return before + at + 1;
-      }
-      before += piece.length;
-    }
-    return -1;
-  };
   for await (const chunk of decompressed(body)) {
     if (arrayDocument) {
       arrayDocument.push(chunk);
       continue;
     }
-    const data = remainder.length ? Buffer.concat([remainder, chunk]) : chunk;
+    let data = remainder.length ? Buffer.concat([remainder, chunk]) : chunk;
     if (!sawContent) {
       const firstNonSpace = data.findIndex((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
       if (firstNonSpace === -1) {
-        remainder = Buffer.alloc(0);
+        // Keep it: its lines count, and whether the object is a JSON array is not known yet.
+        remainder = data;
         continue;
       }
       sawContent = true;
@@ -132,60 +80,34 @@ export async function* lineChunks(body: Buffer | Readable, minBytes = 0): AsyncG
       continue;
     }
     remainder = data.subarray(lastNewline + 1);
-    ready.push(data.subarray(0, lastNewline + 1));
-    readyBytes += lastNewline + 1;
-    if (minBytes === 0) yield take(readyBytes);
-    else for (let end = chunkEnd(); end !== -1; end = chunkEnd()) yield take(end);
+    data = data.subarray(0, lastNewline);
+    const out: RawRecord[] = [];
+    if (isUtf8(data)) {
+      for (const text of data.toString('utf8').split('\n')) {
+        line++;
+        const trimmed = text.endsWith('\r') ? text.slice(0, -1) : text;
+        if (trimmed.trim() !== '') out.push({ text: trimmed, line });
+      }
+    } else {
+      // Line by line, with the same rules as above, so records do not depend on where the object was cut.
+      let start = 0;
+      while (start <= data.length) {
+        const end = data.indexOf(0x0a, start);
+        line++;
+        const record = lineRecord(data.subarray(start, end === -1 ? data.length : end), line);
+        if (record) out.push(record);
+        if (end === -1) break;
+        start = end + 1;
+      }
+    }
+    if (out.length) yield out;
   }
   if (arrayDocument) {
-    yield { kind: 'array', data: Buffer.concat(arrayDocument) };
+    yield arrayRecords(Buffer.concat(arrayDocument));
     return;
   }
-  if (readyBytes) yield take(readyBytes);
-  if (remainder.length) yield { kind: 'last', data: remainder };
-}
-
-/**
- * The records of a chunk, numbered from `lineBefore` + 1, and how many lines the chunk holds. Blank lines are
- * counted but are not records; a line that is not valid UTF-8 is kept as its raw bytes.
- */
-export function splitLines(chunk: LineChunk, lineBefore: number): { records: RawRecord[]; lines: number } {
-  if (chunk.kind === 'array') return { records: arrayRecords(chunk.data), lines: 0 };
-  if (chunk.kind === 'last') {
-    const record = lineRecord(chunk.data, lineBefore + 1);
-    return { records: record ? [record] : [], lines: 1 };
-  }
-  const data = chunk.data;
-  const out: RawRecord[] = [];
-  let line = lineBefore;
-  if (isUtf8(data)) {
-    for (const text of data.toString('utf8').split('\n')) {
-      line++;
-      const trimmed = text.endsWith('\r') ? text.slice(0, -1) : text;
-      if (trimmed.trim() !== '') out.push({ text: trimmed, line });
-    }
-  } else {
-    let start = 0;
-    while (start <= data.length) {
-      const end = data.indexOf(0x0a, start);
-      line++;
-      const record = lineRecord(data.subarray(start, end === -1 ? data.length : end), line);
-      if (record) out.push(record);
-      if (end === -1) break;
-      start = end + 1;
-    }
-  }
-  return { records: out, lines: line - lineBefore };
-}
-
-/** Yields records in batches (one per decompressed chunk) to keep per-record overhead low. */
-export async function* readRecords(body: Buffer | Readable): AsyncGenerator<RawRecord[]> {
-  let line = 0;
-  for await (const chunk of lineChunks(body)) {
-    const { records, lines } = splitLines(chunk, line);
-    line += lines;
-    if (records.length) yield records;
-  }
+  const last = remainder.length ? lineRecord(remainder, line + 1) : undefined;
+  if (last) yield [last];
 }
 
 /** A JSON array document: each element is a record; a document that does not parse is one bad record. */

@@ -11,7 +11,6 @@ import { DeadLetterWriter } from './deadLetters';
 import { DirectorySink } from './directorySink';
 import { eventDay } from './lakeLayout';
 import { LakeWriter } from './lakeWriter';
-import { MappingWorkers } from './mappingWorkers';
 
 export interface TransformOptions {
   source: CustomSource;
@@ -21,8 +20,6 @@ export interface TransformOptions {
   /** Account for records that name none and come from a file outside an AWSLogs/<account>/ path. */
   account?: string;
   now?: () => number;
-  /** Mapping workers (threads) to map on; 0 or none maps in this thread. */
-  workers?: number;
 }
 
 /** The batch identity of a set of files: their names, sizes and modification times. */
@@ -39,20 +36,15 @@ export async function transformFiles(options: TransformOptions): Promise<Deliver
   const now = options.now ?? Date.now;
   const sink = new DirectorySink(options.outDir);
   const batchId = filesBatchId(options.inputs);
-  const workers = options.workers ? await MappingWorkers.start(options.workers, options.source) : undefined;
+  const writer = await LakeWriter.create({ sink, region: options.region, batchId, now });
   try {
-    const writer = await LakeWriter.create({ sink, region: options.region, batchId, now });
-    try {
-      const pipeline = new CustomSourcePipeline(options.source, writer, new DeadLetterWriter(sink, batchId, eventDay(now())), { workers });
-      for (const input of options.inputs) {
-        const account = /(?:^|\/)AWSLogs\/(\d{12})\//.exec(input.replace(/\\/g, '/'))?.[1] ?? options.account;
-        await pipeline.processObject(fs.createReadStream(input), `file:${input}`, account);
-      }
-      return await pipeline.finish();
-    } finally {
-      writer.close();
+    const pipeline = new CustomSourcePipeline(options.source, writer, new DeadLetterWriter(sink, batchId, eventDay(now())));
+    for (const input of options.inputs) {
+      const account = /(?:^|\/)AWSLogs\/(\d{12})\//.exec(input.replace(/\\/g, '/'))?.[1] ?? options.account;
+      await pipeline.processObject(fs.createReadStream(input), `file:${input}`, account);
     }
+    return await pipeline.finish();
   } finally {
-    await workers?.close();
+    writer.close();
   }
 }
