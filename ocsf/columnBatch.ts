@@ -81,7 +81,7 @@ export class ColumnBatch {
         this.texts[c] = undefined;
       } else if (this.types[c] === 'MAP') {
         for (let r = 0; r < this.rows; r++) if (this.mapCounts[r] > 0) this.valid[c][r >> 3] |= 1 << (r & 7);
-        this.map = { keys: Uint16Array.from(this.mapKeys), values: encodeColumn(this.mapValues, this.mapValues.length) };
+        this.map = { keys: new Uint16Array(this.mapKeys), values: encodeColumn(this.mapValues, this.mapValues.length) };
         this.mapKeys = [];
         this.mapValues = [];
       }

@@ -71,14 +71,16 @@ export class StagingChunkFiller {
     return [view.getUint32(8, true), view.getUint32(12, true)];
   }
 
-  /** Writes string_t `i` for bytes heap[offset, offset + length), the heap being at (lo, hi) in DuckDB's memory. */
+  /**
+   * Writes string_t `i` for bytes heap[offset, offset + length), the heap being at (lo, hi) in DuckDB's memory.
+   * The record must be zeroed: an inline string's unused bytes are compared too.
+   */
   private record(i: number, heap: Uint8Array, offset: number, length: number, lo: number, hi: number): void {
     const out = this.records, at = i * 16;
     this.view.setUint32(at, length, true);
     if (length <= INLINE_MAX) {
-      // Byte loops: a native copy per short string costs more than the copy.
+      // A byte loop: a native copy per short string costs more than the copy.
       for (let b = 0; b < length; b++) out[at + 4 + b] = heap[offset + b];
-      for (let b = length; b < INLINE_MAX; b++) out[at + 4 + b] = 0;
     } else {
       out[at + 4] = heap[offset]; out[at + 5] = heap[offset + 1]; out[at + 6] = heap[offset + 2]; out[at + 7] = heap[offset + 3];
       const p = lo + offset;
@@ -90,17 +92,14 @@ export class StagingChunkFiller {
   private fillStrings(vector: duckdb.Vector, column: EncodedStrings, rows: number, valid: Uint8Array, widths: Float64Array | undefined): void {
     const { heap, offsets, lengths } = column;
     const [lo, hi] = this.assignHeap(vector, heap);
-    const out = this.records;
+    this.records.fill(0, 0, rows * 16);
     for (let r = 0; r < rows; r++) {
-      if ((valid[r >> 3] & (1 << (r & 7))) === 0) {
-        out.fill(0, r * 16, r * 16 + 16);
-        continue;
-      }
+      if ((valid[r >> 3] & (1 << (r & 7))) === 0) continue;
       const length = lengths[r];
       if (widths) widths[r] += length;
       this.record(r, heap, offsets[r], length, lo, hi);
     }
-    duckdb.copy_data_to_vector(vector, 0, out.buffer, 0, rows * 16);
+    duckdb.copy_data_to_vector(vector, 0, this.records.buffer, 0, rows * 16);
   }
 
   private fillMap(vector: duckdb.Vector, batch: ColumnBatch, rows: number, keys: readonly Uint8Array[], widths: Float64Array | undefined): void {
@@ -123,20 +122,25 @@ export class StagingChunkFiller {
     const struct = duckdb.list_vector_get_child(vector);
     const keyVector = duckdb.struct_vector_get_child(struct, 0);
     const valueVector = duckdb.struct_vector_get_child(struct, 1);
-    this.reserveRecords(total);
+    this.reserveRecords(Math.max(total, keys.length));
 
+    // Each key's string_t once, then copied to its entries as four words.
     const keyHeap = Buffer.concat(keys);
-    const keyOffsets: number[] = [];
-    for (let k = 0, at = 0; k < keys.length; at += keys[k].length, k++) keyOffsets.push(at);
     const [klo, khi] = this.assignHeap(keyVector, keyHeap);
+    this.records.fill(0, 0, keys.length * 16);
+    for (let k = 0, at = 0; k < keys.length; at += keys[k].length, k++) this.record(k, keyHeap, at, keys[k].length, klo, khi);
+    const templates = new Uint32Array(this.records.buffer.slice(0, keys.length * 16));
+    this.reserveRecords(total);
+    const words = new Uint32Array(this.records.buffer, 0, total * 4);
     for (let i = 0; i < total; i++) {
-      const k = map.keys[i];
-      this.record(i, keyHeap, keyOffsets[k], keys[k].length, klo, khi);
+      const k = map.keys[i] * 4, at = i * 4;
+      words[at] = templates[k]; words[at + 1] = templates[k + 1]; words[at + 2] = templates[k + 2]; words[at + 3] = templates[k + 3];
     }
     duckdb.copy_data_to_vector(keyVector, 0, this.records.buffer, 0, total * 16);
 
     const { heap, offsets, lengths } = map.values;
     const [vlo, vhi] = this.assignHeap(valueVector, heap);
+    this.records.fill(0, 0, total * 16);
     for (let i = 0; i < total; i++) this.record(i, heap, offsets[i], lengths[i], vlo, vhi);
     duckdb.copy_data_to_vector(valueVector, 0, this.records.buffer, 0, total * 16);
 

@@ -78,7 +78,8 @@ function daysFromCivil(year: number, month: number, day: number): number {
 function parseAuto(value: unknown): number | undefined {
   if (typeof value === 'number') return fromNumber(value);
   if (typeof value !== 'string') return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return fromNumber(Number(value));
+  // YYYY-… is a date, never a number: skip the number test for the common case.
+  if (value.charCodeAt(4) !== 45 && /^\d+(\.\d+)?$/.test(value)) return fromNumber(Number(value));
   return parseIso8601(value);
 }
 
