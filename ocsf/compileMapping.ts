@@ -97,6 +97,25 @@ class EntryCompiler {
     return `${prefix}${this.next++}`;
   }
 
+  /** Objects of the record read so far, by path: `e.event` is read once, not once per field under it. */
+  private readonly objectsRead = new Map<string, string>();
+
+  /** An expression reading `path` from the record (undefined where the path does not exist). */
+  private read(path: PathSegment[]): string {
+    let holder = 'e';
+    for (let depth = 1; depth < path.length; depth++) {
+      const key = JSON.stringify(path.slice(0, depth));
+      let variable = this.objectsRead.get(key);
+      if (!variable) {
+        variable = this.variable('x');
+        this.lines.push(`const ${variable} = ${holder}?.[${JSON.stringify(path[depth - 1])}];`);
+        this.objectsRead.set(key, variable);
+      }
+      holder = variable;
+    }
+    return path.length ? `${holder}?.[${JSON.stringify(path[path.length - 1])}]` : 'e';
+  }
+
   private coercion(leaf: LeafPlan, scalar: string, raw: string): string {
     const field = JSON.stringify(leaf.field);
     const src = JSON.stringify(sourceText(leaf.source));
@@ -124,7 +143,7 @@ class EntryCompiler {
       this.lines.push(`const ${v} = ${this.activityVar ?? 'undefined'} === undefined ? undefined : ${this.entry.cls.uid * 100} + ${this.activityVar};`);
     } else {
       const raw = this.variable('r');
-      this.lines.push(`let ${raw} = ${accessor(s.path)};`);
+      this.lines.push(`let ${raw} = ${this.read(s.path)};`);
       this.lines.push(`if (${raw} === '') ${raw} = undefined;`);
       if (s.kind === 'enum') {
         const table = this.k.add(s.values);
@@ -190,7 +209,7 @@ class EntryCompiler {
         this.lines.push(`const ${m} = ${JSON.stringify(typeof s.value === 'string' ? s.value : JSON.stringify(s.value))};`);
       } else if (s.kind === 'path' || s.kind === 'enum') {
         const raw = this.variable('r');
-        this.lines.push(`let ${raw} = ${accessor(s.path)};`);
+        this.lines.push(`let ${raw} = ${this.read(s.path)};`);
         if (s.kind === 'enum') {
           this.lines.push(`${raw} = ${raw} == null ? undefined : (${this.k.add(s.values)}.get(String(${raw})) ?? ${s.other === undefined ? 'undefined' : this.k.add(s.other)});`);
         }
