@@ -99,7 +99,10 @@ function fixedBytes(type: StagingType): number {
  */
 function encodeColumn(texts: readonly (string | undefined)[], count: number, valid?: Uint8Array): EncodedStrings {
   const parts: string[] = [];
-  let chars = 0;
+  const offsets = new Uint32Array(count);
+  const lengths = new Uint32Array(count);
+  // Offsets in characters: the same as in bytes when the text is ASCII, as it mostly is.
+  let chars = 0, start = 0, length = 0, valueBytes = 0;
   let previous: string | undefined;
   for (let r = 0; r < count; r++) {
     const v = texts[r];
@@ -107,22 +110,29 @@ function encodeColumn(texts: readonly (string | undefined)[], count: number, val
     if (valid) valid[r >> 3] |= 1 << (r & 7);
     if (v !== previous) {
       parts.push(v);
-      chars += v.length;
+      start = chars;
+      length = v.length;
+      chars += length;
       previous = v;
     }
+    offsets[r] = start;
+    lengths[r] = length;
+    valueBytes += length;
   }
   const heap = Buffer.from(parts.join(''), 'utf8');
-  const ascii = heap.length === chars;
-  const offsets = new Uint32Array(count);
-  const lengths = new Uint32Array(count);
+  return heap.length === chars ? { heap, offsets, lengths, valueBytes } : encodeUnicode(texts, count, heap, offsets, lengths);
+}
+
+/** Byte offsets for text that is not all ASCII. */
+function encodeUnicode(texts: readonly (string | undefined)[], count: number, heap: Buffer, offsets: Uint32Array, lengths: Uint32Array): EncodedStrings {
   let at = 0, start = 0, length = 0, valueBytes = 0;
-  previous = undefined;
+  let previous: string | undefined;
   for (let r = 0; r < count; r++) {
     const v = texts[r];
     if (v === undefined) continue;
     if (v !== previous) {
       start = at;
-      length = ascii ? v.length : Buffer.byteLength(v, 'utf8');
+      length = Buffer.byteLength(v, 'utf8');
       at += length;
       previous = v;
     }
@@ -132,6 +142,6 @@ function encodeColumn(texts: readonly (string | undefined)[], count: number, val
   }
   // Joined, a lone surrogate at the end of one value and one at the start of the next encode as a pair:
   // then encode the values one by one.
-  if (at !== heap.length) return encodeColumn(texts.map((v) => (v === undefined ? v : Buffer.from(v, 'utf8').toString('utf8'))), count, valid);
+  if (at !== heap.length) return encodeColumn(texts.map((v) => (v === undefined ? v : Buffer.from(v, 'utf8').toString('utf8'))), count);
   return { heap, offsets, lengths, valueBytes };
 }
