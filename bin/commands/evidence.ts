@@ -7,12 +7,14 @@ import { BUILTIN_FRAMEWORKS } from '../../config/schema/governance';
 import { accountsFromConfig } from '../../evidence/accounts';
 import { loadAttestations, type Attestation } from '../../evidence/attestations';
 import { buildEvidenceReport } from '../../evidence/build';
+import { auditLogScopes, lakeLoggingCheckResults } from '../../evidence/lakeLoggingChecks';
 import { parseCheckResultLines } from '../../evidence/checkResult';
 import { inventorySha256 } from '../../evidence/manifest';
 import { findPreviousReports } from '../../evidence/previous';
 import { EvidenceVerifyError, verifyEvidence } from '../../evidence/verify';
 import { writeEvidence } from '../../evidence/write';
 import { loadFrameworks } from '../../frameworks/load';
+import { DEFAULT_LAKE_LOOKBACK_DAYS, observeLocalLakeLogging, parseLakeLookbackDays } from '../../query/lakeLoggingEvidence';
 import { DEFAULT_CONFIG_DIR } from './validate';
 
 /** `rampart evidence ...`: build evidence sets from check results, and verify evidence sets. */
@@ -56,15 +58,17 @@ export function registerEvidence(program: Command): Command {
     .option('--previous <dir>', 'evidence root holding earlier sets for history (default: --out)')
     .option('--inventory <file>', 'the inventory snapshot the results come from: its hash goes into the manifest')
     .option('--now <iso>', 'the report time (default: now), e.g. to re-run evidence for a past snapshot')
+    .option('--lake <dir>', 'a local Security Lake tree: adds logging evidence (PCI DSS requirement 10) from its CloudTrail management events')
+    .option('--lake-lookback-days <days>', 'how far back --lake looks for events', parseLakeLookbackDays, DEFAULT_LAKE_LOOKBACK_DAYS)
     .addHelpText('after', '\nExit codes: 0 written and no control failed, 1 written with failed controls (or invalid configuration), 2 could not run.')
-    .action((options: { results: string; out: string; config: string; framework?: string; attestations?: string; previous?: string; inventory?: string; now?: string }) => {
-      process.exitCode = runReport(options);
+    .action(async (options: { results: string; out: string; config: string; framework?: string; attestations?: string; previous?: string; inventory?: string; now?: string; lake?: string; lakeLookbackDays?: number }) => {
+      process.exitCode = await runReport(options);
     });
 
   return evidence;
 }
 
-function runReport(options: { results: string; out: string; config: string; framework?: string; attestations?: string; previous?: string; inventory?: string; now?: string }): number {
+async function runReport(options: { results: string; out: string; config: string; framework?: string; attestations?: string; previous?: string; inventory?: string; now?: string; lake?: string; lakeLookbackDays?: number }): Promise<number> {
   const now = options.now ? new Date(options.now) : new Date();
   if (Number.isNaN(now.getTime())) return fail(`--now ${options.now} is not a date; expected ISO 8601, e.g. 2026-12-05T06:00:00Z`);
 
@@ -113,9 +117,12 @@ function runReport(options: { results: string; out: string; config: string; fram
     }
   }
 
+  const lakeResults = options.lake
+    ? lakeLoggingCheckResults(await observeLocalLakeLogging({ lake: options.lake, now, lookbackDays: options.lakeLookbackDays }), auditLogScopes(config, accountsFromConfig(config)), now.toISOString())
+    : [];
   const previous = findPreviousReports(options.previous ?? options.out, wanted, now.toISOString().slice(0, 10));
   const build = buildEvidenceReport({
-    now, frameworks: wanted.map((id) => set.frameworks.get(id)!), describer: set.describer, checkResults: parsed.results,
+    now, frameworks: wanted.map((id) => set.frameworks.get(id)!), describer: set.describer, checkResults: [...parsed.results, ...lakeResults],
     accounts: accountsFromConfig(config), exceptions: config.governance.evidence.exceptions, attestations, previous: previous.reports, inventory, generatorVersion: packageVersion(),
   });
   const sets = writeEvidence(build, options.out);
