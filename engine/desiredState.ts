@@ -142,11 +142,7 @@ export interface DesiredSecurityLake extends Declared {
   awsSources: DesiredAwsSource[];
   /** Sources enabled for accounts that join later (the AWS sources scoped to `all`), per lake Region. */
   autoEnable: { enabled: boolean; sources: { sourceName: string; sourceVersion: string }[]; declaredAt: SourceLocation };
-  /**
-   * The Region where custom sources are registered: the home Region when it has a data lake,
-   * else the first rollup Region, else the first lake Region.
-   */
-  customSourceRegion: string;
+  /** Custom sources, registered in every lake Region (as SecurityLakeRegionalStack registers them). */
   customSources: DesiredCustomSource[];
 }
 
@@ -305,7 +301,6 @@ export function deriveDesiredState(config: RampartConfig): DesiredState {
     { servicePrincipal: SERVICE_PRINCIPALS.config, account: security.config.aggregator.account, declaredAt: configAt },
     { servicePrincipal: SERVICE_PRINCIPALS.configMultiAccountSetup, account: security.config.aggregator.account, declaredAt: configAt },
     { servicePrincipal: SERVICE_PRINCIPALS.accessAnalyzer, account: mandatory.securityTooling, declaredAt: toolingAt },
-    { servicePrincipal: SERVICE_PRINCIPALS.stackSets, account: mandatory.securityTooling, declaredAt: toolingAt },
   ];
 
   // Security Lake: contributing Regions replicate to their rollup Region; rollup and stand-alone Regions do not replicate.
@@ -323,10 +318,6 @@ export function deriveDesiredState(config: RampartConfig): DesiredState {
   const awsSources: DesiredAwsSource[] = securityLake.awsSources.map((source, index) => ({
     sourceName: source.source, sourceVersion: source.version, accounts: source.accounts, declaredAt: at('securityLake', ['awsSources', index]),
   }));
-  const customSourceRegion = securityLake.regions.includes(global.homeRegion)
-    ? global.homeRegion
-    : (securityLake.rollupRegions[0]?.region ?? securityLake.regions[0]);
-
   const templateFor = (template: ConformancePackTemplate) => CONFORMANCE_PACK_TEMPLATES[template];
 
   return {
@@ -370,7 +361,6 @@ export function deriveDesiredState(config: RampartConfig): DesiredState {
         sources: awsSources.filter((s) => s.accounts === 'all').map((s) => ({ sourceName: s.sourceName, sourceVersion: s.sourceVersion })),
         declaredAt: at('securityLake', ['organizationAutoEnable'], true),
       },
-      customSourceRegion,
       customSources: resolveCustomSources(config).map((source) => ({
         sourceName: source.sourceName,
         configName: source.configName,

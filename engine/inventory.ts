@@ -239,7 +239,8 @@ export const configRecorderSchema = scoped({
   /** The customer-managed recorder of this account and Region; null when there is none. */
   recorder: z
     .strictObject({
-      name: z.string().min(1),
+      /** Absent when read from the aggregator, which tells whether the account records but not its recorder's name. */
+      name: z.string().min(1).optional(),
       recording: z.boolean(),
       lastStatus: z.enum(['Pending', 'Success', 'Failure', 'NotApplicable']).optional(),
       allSupported: z.boolean().optional(),
@@ -280,6 +281,8 @@ export const conformancePackSchema = z.strictObject({
   status: z.enum(ORGANIZATION_RESOURCE_STATUSES),
   errorCode: z.string().optional(),
   excludedAccountIds: z.array(accountIdSchema),
+  /** Accounts where the pack is NON_COMPLIANT (the aggregator's view), when read. */
+  nonCompliantAccountIds: z.array(accountIdSchema).optional(),
   /** Deployment status per member account, when read. */
   memberStatus: z.record(accountIdSchema, z.enum(ORGANIZATION_RESOURCE_STATUSES)).optional(),
   /** Compliance per rule across the organization. */

@@ -324,6 +324,23 @@ function executionOrder(a: PlannedAction, b: PlannedAction): number {
   return PHASE[a.action.kind] - PHASE[b.action.kind] || sortKey(a.action).localeCompare(sortKey(b.action)) || a.id.localeCompare(b.id);
 }
 
+/**
+ * Splits actions (in execution order) into waves that may each run in parallel: one wave per
+ * phase, and OUs one depth at a time (a child needs its parent).
+ */
+export function executionWaves<T extends { action: Action }>(actions: readonly T[]): T[][] {
+  const waves: T[][] = [];
+  let lastKey: string | undefined;
+  for (const planned of actions) {
+    const action = planned.action;
+    const key = action.kind === 'CreateOrganizationalUnit' ? `${PHASE[action.kind]}:${sortKey(action).slice(0, 3)}` : String(PHASE[action.kind]);
+    if (key !== lastKey) waves.push([]);
+    waves[waves.length - 1].push(planned);
+    lastKey = key;
+  }
+  return waves;
+}
+
 /** OUs are created parents first; everything else keeps a stable order. */
 function sortKey(action: Action): string {
   if (action.kind !== 'CreateOrganizationalUnit') return '';

@@ -5,6 +5,7 @@ import type { RampartConfig } from '../config/model';
 import { SynthesisError } from './accountDirectory';
 import { buildLandingZone, type LandingZone, type LandingZoneOptions } from './landingZone';
 import { createRampartApp } from './rampartApp';
+import { driftWorkflows } from '../workflows/driftWorkflows';
 
 export const DEFAULT_CONFIG_DIR = 'config/examples/pci-org';
 
@@ -40,6 +41,6 @@ export function loadValidConfig(configDir: string, now?: Date): { config: Rampar
 export function synthesizeLandingZone(options: SynthesizeOptions = {}): SynthesisResult {
   const { config, warnings } = loadValidConfig(options.configDir ?? DEFAULT_CONFIG_DIR, options.now);
   const app = createRampartApp({ outdir: options.outdir, context: options.context, validateTemplates: options.validateTemplates });
-  const landingZone = buildLandingZone(app, config, options);
+  const landingZone = buildLandingZone(app, config, { governanceExtensions: [driftWorkflows()], ...options });
   return { config, landingZone, assembly: app.synth(), warnings };
 }

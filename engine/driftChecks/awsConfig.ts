@@ -15,11 +15,11 @@ export function checkConfig(ctx: DriftCheckContext): void {
         const recorder = state.recorder;
         ctx.add('ConfigRecorderStopped', ctx.accountScope(account, region), 'Config recorder', {
           message: recorder
-            ? `Config recorder ${recorder.name} is stopped in ${account.name} (${account.id}) in ${region}`
+            ? `Config recorder ${recorder.name ?? ''} is stopped in ${account.name} (${account.id}) in ${region}`
             : `there is no Config recorder in ${account.name} (${account.id}) in ${region}`,
           expected: 'recording', actual: recorder ? 'stopped' : null, declaredAt: desired.recorder.declaredAt,
           facts: {
-            accountId: account.id, region, ...(recorder ? { recorderName: recorder.name } : {}), present: recorder !== null,
+            accountId: account.id, region, ...(recorder?.name ? { recorderName: recorder.name } : {}), present: recorder !== null,
             allSupported: desired.recorder.allSupported, includeGlobalResourceTypes: region === desired.recorder.globalResourceRegion,
           },
         });

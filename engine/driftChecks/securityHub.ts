@@ -75,17 +75,32 @@ function expectedPolicy(policy: DesiredConfigurationPolicy) {
   };
 }
 
+/**
+ * Each governed account × Region against its policy. Settings a live configuration policy applies
+ * are the policy's: they are checked once, on the policy and its OU associations
+ * (ConfigurationPolicyMismatch, ConfigurationPolicyAssociationMismatch), not again on every account
+ * it governs. So an account is checked on its own when it manages itself, when a policy failed to
+ * apply, or when another policy than the configured one governs it; except when the account was
+ * moved out of its OU, whose policy it then inherits (AccountMovedOu reports the move).
+ */
 function checkAccounts(ctx: DriftCheckContext): void {
   const policies = new Map(ctx.desired.securityHub.configurationPolicies.map((p) => [p.name, p]));
+  const view = ctx.inventory.securityHub.organization;
+  const livePolicyIds = new Map(view?.status === 'ok' ? view.configurationPolicies.map((p) => [p.name, p.id]) : []);
+  const livePolicies = new Set(livePolicyIds.values());
   for (const account of ctx.checkedAccounts) {
     const policy = account.securityHubPolicy ? policies.get(account.securityHubPolicy) : undefined;
     if (!policy) continue; // no configuration policy governs the account: nothing is expected of it
+    const actualOuPath = ctx.actualOuPath(account.id);
+    const moved = actualOuPath !== undefined && actualOuPath !== account.ouPath;
     const allowedDisabled = new Set(policy.disabledControls.map((c) => c.controlId));
     const wantedStandards = new Map(policy.standards.map((s) => [s.resource, s]));
     const regions = ctx.inventory.accounts[account.id]?.regions;
     for (const region of ctx.desired.securityHub.regions) {
       const hub = ctx.read({ kind: 'securityhub.account', accountId: account.id, region }, regions?.[region]?.securityHub, ACCOUNT_TYPES);
       if (!hub) continue;
+      const appliedBy = hub.configurationPolicyId;
+      if (appliedBy && livePolicies.has(appliedBy) && (appliedBy === livePolicyIds.get(policy.name) || moved)) continue;
       const scope = ctx.accountScope(account, region);
       if (!hub.enabled) {
         ctx.add('SecurityHubDisabled', scope, 'Security Hub', {

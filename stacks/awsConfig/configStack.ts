@@ -7,6 +7,9 @@ import type { AccountDirectory } from '../accountDirectory';
 import { acknowledge } from '../nag';
 import { conformancePackTemplateBody } from './conformancePacks';
 
+/** Name of the organization aggregator's role (remediation recreates a deleted aggregator with it). */
+export const CONFIG_AGGREGATOR_ROLE_NAME = 'RampartConfigAggregator';
+
 export interface ConfigStackProps extends StackProps {
   config: RampartConfig;
   accounts: AccountDirectory;
@@ -26,6 +29,7 @@ export class ConfigStack extends Stack {
 
     if (this.region === rampart.global.homeRegion) {
       const role = new iam.Role(this, 'AggregatorRole', {
+        roleName: CONFIG_AGGREGATOR_ROLE_NAME,
         assumedBy: new iam.ServicePrincipal('config.amazonaws.com'),
         description: 'Rampart: lets AWS Config read the organization for the organization aggregator',
         managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSConfigRoleForOrganizations')],

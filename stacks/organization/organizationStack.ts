@@ -1,4 +1,4 @@
-import { CfnResource, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import * as securityhub from 'aws-cdk-lib/aws-securityhub';
@@ -9,8 +9,9 @@ import { pciGuardrailScps } from '../../engine/pciGuardrails';
 import type { AccountDirectory } from '../accountDirectory';
 import { inBatches } from '../batches';
 import { HandlerProvider } from '../customResourceProvider';
+import { acknowledge } from '../nag';
 import { placementGroups } from './accountPlacement';
-import { executionRoleTemplate } from './executionRole';
+import { executionRoleTemplate, RAMPART_WORKFLOW_ROLE_PATH } from './executionRole';
 
 /** Service principals Rampart needs trusted access for. */
 export const TRUSTED_SERVICE_PRINCIPALS = [
@@ -23,6 +24,9 @@ export const TRUSTED_SERVICE_PRINCIPALS = [
 ];
 
 export const EXECUTION_ROLE_STACKSET_NAME = 'Rampart-ExecutionRole';
+
+/** Role in the management account that the remediation workflow assumes for organization-level writes. */
+export const ORGANIZATION_REMEDIATION_ROLE_NAME = 'RampartOrganizationRemediation';
 
 /** StackSets accepts at most 50 OUs per stack-instance operation. */
 const OUS_PER_STACK_INSTANCES_GROUP = 50;
@@ -91,13 +95,60 @@ export class OrganizationStack extends Stack {
       capabilities: ['CAPABILITY_NAMED_IAM'],
       managedExecution: { Active: true },
       operationPreferences: { failureTolerancePercentage: 10, maxConcurrentPercentage: 25, regionConcurrencyType: 'PARALLEL' },
-      templateBody: JSON.stringify(executionRoleTemplate(config, accounts.idOf(securityTooling, 'trust of the Rampart execution role'))),
+      templateBody: JSON.stringify(executionRoleTemplate(
+        config, accounts.idOf(securityTooling, 'trust of the Rampart execution role'),
+        accounts.idOf(config.securityLake.delegatedAdmin, 'Security Lake remediation in the execution role'),
+      )),
       stackInstancesGroup: inBatches(config.organization.organizationalUnits.map((ou) => this.ouId(ou.name)), OUS_PER_STACK_INSTANCES_GROUP).map((ouIds) => ({
         deploymentTargets: { organizationalUnitIds: ouIds },
         regions: [config.global.homeRegion],
       })),
     });
     stackSet.node.addDependency(trustedAccess);
+    this.organizationRemediationRole(accounts.idOf(securityTooling, 'trust of the organization remediation role'));
+  }
+
+  /**
+   * The role the remediation workflow assumes in the management account for the organization-level
+   * writes a plan may hold (OUs, SCPs and their attachments, account moves, trusted access,
+   * delegated administrators), and nothing that changes the management account's own resources.
+   */
+  private organizationRemediationRole(securityToolingAccountId: string): void {
+    const managementAccount = `arn:${this.partition}:organizations::${this.account}:account/*/${this.account}`;
+    const policy = new iam.ManagedPolicy(this, 'OrganizationRemediationPermissions', {
+      description: 'Rampart remediation: organization-level writes from the management account',
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'RepairTheOrganization',
+          actions: ['organizations:CreateOrganizationalUnit', 'organizations:CreatePolicy', 'organizations:UpdatePolicy', 'organizations:AttachPolicy',
+            'organizations:MoveAccount', 'organizations:EnableAWSServiceAccess', 'organizations:RegisterDelegatedAdministrator',
+            'organizations:DeregisterDelegatedAdministrator', 'organizations:DescribeOrganization', 'organizations:ListDelegatedAdministrators',
+            'organizations:ListAccounts', 'organizations:ListRoots', 'organizations:ListOrganizationalUnitsForParent', 'organizations:ListAccountsForParent',
+            'securityhub:EnableOrganizationAdminAccount', 'securitylake:RegisterDataLakeDelegatedAdministrator'],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({ sid: 'ServiceLinkedRolesOfTrustedServices', actions: ['iam:CreateServiceLinkedRole'], resources: [`arn:${this.partition}:iam::${this.account}:role/aws-service-role/*`] }),
+        new iam.PolicyStatement({
+          sid: 'KeepOffTheManagementAccount', effect: iam.Effect.DENY,
+          actions: ['organizations:MoveAccount', 'organizations:AttachPolicy', 'organizations:DetachPolicy', 'organizations:CloseAccount', 'organizations:RemoveAccountFromOrganization'],
+          resources: [managementAccount],
+        }),
+      ],
+    });
+    acknowledge(policy, {
+      'AwsSolutions-IAM5[Resource::*]': `The remediation writes act on the organization, its OUs, policies and member accounts, created or named at run time; ${ORGANIZATIONS_WILDCARD}. The management account itself is denied`,
+      [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${this.account}:role/aws-service-role/*]`]: 'Enabling trusted access creates each service\'s service-linked role, whose names AWS chooses; the grant is limited to the aws-service-role path of this account',
+      [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:organizations::${this.account}:account/*/${this.account}]`]: 'A deny, not a grant: the organization id in the management account\'s ARN is known only after the organization exists',
+    });
+    new iam.Role(this, 'OrganizationRemediationRole', {
+      roleName: ORGANIZATION_REMEDIATION_ROLE_NAME,
+      description: 'Rampart remediation workflow: organization-level repairs the governance.yaml policy allows',
+      assumedBy: new iam.ArnPrincipal(`arn:${this.partition}:iam::${securityToolingAccountId}:root`).withConditions({
+        ArnLike: { 'aws:PrincipalArn': `arn:${this.partition}:iam::${securityToolingAccountId}:role${RAMPART_WORKFLOW_ROLE_PATH}*` },
+      }),
+      managedPolicies: [policy],
+      maxSessionDuration: Duration.hours(1),
+    });
   }
 
   /** The id token of an OU path. */

@@ -8,7 +8,7 @@ import type { AccountDirectory } from '../accountDirectory';
 import { HandlerProvider } from '../customResourceProvider';
 import { acknowledge } from '../nag';
 import { LakeSubscribers } from './lakeSubscribers';
-import { lakeRegionRole, replicationRoleName, type LakeRegionRole } from './topology';
+import { customSourceCrawlerRoleName, lakeRegionRole, metaStoreManagerRoleName, replicationRoleName, type LakeRegionRole } from './topology';
 
 export interface SecurityLakeRegionalStackProps extends StackProps {
   config: RampartConfig;
@@ -55,7 +55,7 @@ export class SecurityLakeRegionalStack extends Stack {
     }
 
     const metaStoreManager = new iam.Role(this, 'MetaStoreManagerRole', {
-      roleName: `RampartSecurityLakeMetaStore-${this.region}`,
+      roleName: metaStoreManagerRoleName(this.region),
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Security Lake metastore manager: registers new data partitions in the Glue Data Catalog',
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonSecurityLakeMetastoreManager'), ...this.keyUsePolicy('MetaStoreKeyUse')],
@@ -188,6 +188,7 @@ export class SecurityLakeRegionalStack extends Stack {
         'Custom sources write under ext/<source name>/; the crawler reads only that part of the lake bucket',
     });
     const crawlerRole = new iam.Role(this, 'CustomSourceCrawlerRole', {
+      roleName: customSourceCrawlerRoleName(this.region),
       assumedBy: new iam.ServicePrincipal('glue.amazonaws.com'),
       description: 'Glue crawler that catalogs Security Lake custom sources',
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSGlueServiceRole'), crawlerAccess, ...this.keyUsePolicy('CrawlerKeyUse')],

@@ -21,3 +21,9 @@ export function queryRegions(lake: Pick<SecurityLakeConfig, 'regions' | 'rollupR
 
 /** Name of the replication role of a contributing Region (AWS requires the SecurityLake prefix). */
 export const replicationRoleName = (region: string) => `SecurityLakeRampartReplication-${region}`;
+
+/** Name of the metastore manager role of a Region's data lake. */
+export const metaStoreManagerRoleName = (region: string) => `RampartSecurityLakeMetaStore-${region}`;
+
+/** Name of the Glue crawler role of the Region's custom sources (remediation registers a deleted source again with it). */
+export const customSourceCrawlerRoleName = (region: string) => `RampartSecurityLakeCustomSourceCrawler-${region}`;

@@ -50,16 +50,16 @@ describe('desired state of the pci-org example', () => {
       'config.amazonaws.com': 'security-tooling',
       'config-multiaccountsetup.amazonaws.com': 'security-tooling',
       'access-analyzer.amazonaws.com': 'security-tooling',
-      'member.org.stacksets.cloudformation.amazonaws.com': 'security-tooling',
     });
+    // StackSets run from the management account (OrganizationStack): trusted access, no delegated administrator.
+    expect(desired.organization.delegatedAdministrators.map((d) => d.servicePrincipal)).not.toContain(SERVICE_PRINCIPALS.stackSets);
   });
 
   it('replicates contributing Regions to their rollup and nothing from the rollup', () => {
     expect(desired.securityLake.regions.map((r) => [r.region, r.replicateTo])).toEqual([['us-east-1', null], ['us-east-2', 'us-east-1'], ['us-west-2', 'us-east-1']]);
   });
 
-  it('resolves custom sources one per OCSF class, registered in the home Region', () => {
-    expect(desired.securityLake.customSourceRegion).toBe('us-east-1');
+  it('resolves custom sources one per OCSF class (each registered in every lake Region)', () => {
     expect(desired.securityLake.customSources.map((s) => [s.sourceName, s.eventClass])).toEqual([
       ['windows-sysmon-proc', 'PROCESS_ACTIVITY'], ['windows-sysmon-net', 'NETWORK_ACTIVITY'], ['windows-sysmon-file', 'FILE_ACTIVITY'],
       ['windows-sysmon-dns', 'DNS_ACTIVITY'], ['network-firewall', 'NETWORK_ACTIVITY'],

@@ -213,7 +213,7 @@ describe('ConfigStack', () => {
     expect(ruleNames('Rampart-Config-us-east-1', 'rampart-pci-dss-4')).toHaveLength(127);
     expect(ruleNames('Rampart-Config-us-west-2', 'rampart-pci-dss-4')).toHaveLength(99);
     expect(ruleNames('Rampart-Config-us-west-2', 'rampart-pci-dss-4')).not.toContain('iam-password-policy');
-    expect(ruleNames('Rampart-Config-us-east-2', 'rampart-nist-800-53-r5')).toHaveLength(131);
+    expect(ruleNames('Rampart-Config-us-east-2', 'rampart-nist-800-53-r5')).toHaveLength(130);
   });
 });
 
