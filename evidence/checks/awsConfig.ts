@@ -45,21 +45,22 @@ function checkPackRules(ctx: CheckContext, pack: InventoryConformancePack, regio
   const undeployed = Object.entries(pack.memberStatus ?? {}).filter(([, status]) => !DEPLOYED.has(status));
   for (const rule of pack.rules) {
     const nonCompliant = [...new Set(rule.nonCompliantAccountIds)].sort();
-    const evidence = { pack: pack.name, rule: rule.ruleName, compliance: rule.compliance, nonCompliantAccounts: nonCompliant.length };
-    switch (rule.compliance) {
-      case 'COMPLIANT':
-        ctx.add(CONFIG_RULE_COMPLIANCE, 'pass', scope, `COMPLIANT in every account the pack evaluates in ${region}`, evidence, rule.ruleName);
-        break;
-      case 'NOT_APPLICABLE':
-        ctx.add(CONFIG_RULE_COMPLIANCE, 'not-applicable', scope, `NOT_APPLICABLE: no resource in scope of the rule in ${region}`, evidence, rule.ruleName);
-        break;
-      case 'INSUFFICIENT_DATA':
-        ctx.add(CONFIG_RULE_COMPLIANCE, 'unknown', scope, `INSUFFICIENT_DATA in ${region}: AWS Config has not evaluated the rule everywhere`, evidence, rule.ruleName);
-        break;
-      case 'NON_COMPLIANT':
-        // Accounts not listed as NON_COMPLIANT are compliant or out of the rule's scope.
-        ctx.add(CONFIG_RULE_COMPLIANCE, 'pass', scope, `COMPLIANT in ${region} in every evaluated account except the ${nonCompliant.length} reported NON_COMPLIANT`, evidence, rule.ruleName);
-        break;
+    // Read per account, accounts without an evaluation are listed; otherwise only the organization-wide state is known.
+    const insufficient = rule.insufficientDataAccountIds ? [...new Set(rule.insufficientDataAccountIds)].sort() : undefined;
+    const evidence = { pack: pack.name, rule: rule.ruleName, compliance: rule.compliance, nonCompliantAccounts: nonCompliant.length, insufficientDataAccounts: insufficient?.length ?? null };
+    const listed = nonCompliant.length + (insufficient?.length ?? 0);
+    if (rule.compliance === 'NOT_APPLICABLE') {
+      ctx.add(CONFIG_RULE_COMPLIANCE, 'not-applicable', scope, `NOT_APPLICABLE: no resource in scope of the rule in ${region}`, evidence, rule.ruleName);
+    } else if (rule.compliance === 'INSUFFICIENT_DATA' && insufficient === undefined) {
+      ctx.add(CONFIG_RULE_COMPLIANCE, 'unknown', scope, `INSUFFICIENT_DATA in ${region}: AWS Config has not evaluated the rule everywhere`, evidence, rule.ruleName);
+    } else {
+      // What holds in every account not listed below: compliant, or out of the rule's scope.
+      ctx.add(CONFIG_RULE_COMPLIANCE, 'pass', scope, listed
+        ? `COMPLIANT in ${region} in every account the pack evaluates except the ${listed} listed separately`
+        : `COMPLIANT in every account the pack evaluates in ${region}`, evidence, rule.ruleName);
+    }
+    for (const accountId of insufficient ?? []) {
+      ctx.add(CONFIG_RULE_COMPLIANCE, 'unknown', ctx.accountScope(accountId, region), `INSUFFICIENT_DATA: AWS Config has not evaluated the rule here (conformance pack ${pack.name})`, { pack: pack.name, rule: rule.ruleName, compliance: 'INSUFFICIENT_DATA' }, rule.ruleName);
     }
     for (const accountId of nonCompliant) {
       ctx.add(CONFIG_RULE_COMPLIANCE, 'fail', ctx.accountScope(accountId, region), `NON_COMPLIANT (conformance pack ${pack.name})`, { pack: pack.name, rule: rule.ruleName, compliance: 'NON_COMPLIANT' }, rule.ruleName);
