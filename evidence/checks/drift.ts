@@ -201,7 +201,24 @@ function placements(ctx: CheckContext, domain: Domain, drift: Drift): { key: str
 function driftScope(ctx: CheckContext, drift: Drift): ResultScope {
   const { accountId, accountName, ouPath, region } = drift.scope;
   if (accountId && ACCOUNT_DOMAINS.has(DOMAINS[drift.type])) return ctx.accountScope(accountId, region);
-  return { ...(accountName ? { accountName } : {}), ...(ouPath ? { ou: ouPath } : {}), ...(region ? { region } : {}) };
+  const where = accountName ?? (ouPath ? undefined : administeredFrom(ctx, drift));
+  return { ...(where ? { accountName: where } : {}), ...(ouPath ? { ou: ouPath } : {}), ...(region ? { region } : {}) };
+}
+
+/** The account an organization-wide setting is managed from, for drifts that name none. */
+function administeredFrom(ctx: CheckContext, drift: Drift): string {
+  const { organization, securityHub } = ctx.input.desired;
+  switch (drift.type) {
+    case 'DelegatedAdminMismatch': {
+      const expected = (drift.facts as DriftFacts['DelegatedAdminMismatch']).expectedAccountId;
+      return ctx.accountById.get(expected)?.name ?? expected;
+    }
+    case 'ConfigurationPolicyMismatch':
+    case 'ConfigurationPolicyAssociationMismatch':
+      return securityHub.adminAccount;
+    default:
+      return organization.managementAccount;
+  }
 }
 
 /** The configured accounts a drift takes away what the configuration gives them. */
