@@ -1,4 +1,4 @@
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { CollectionError } from '../engine/inventory';
 import { RampartRetryStrategy } from './retryPolicy';
@@ -188,10 +188,21 @@ export function toCollectionError(error: unknown): CollectionError {
 }
 
 /** A session of a role in the home account, for a process that stands in for a service assuming its role (the local workflow runner). */
-export async function assumeRole(clients: AwsClients, roleArn: string, sessionName: string): Promise<AwsCredentialIdentity> {
+export async function assumeRole(clients: AwsClients, roleArn: string, sessionName: string, durationSeconds = SESSION_SECONDS): Promise<AwsCredentialIdentity> {
   const sts = clients.client(STSClient as ClientConstructor<STSClient>, 'sts', { account: clients.homeAccountId, region: clients.homeRegion });
-  const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: SESSION_SECONDS }));
+  const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: durationSeconds }));
   const c = out.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole into ${roleArn} returned no credentials`);
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+}
+
+/** The account of the credentials in `base` (STS GetCallerIdentity). */
+export async function callerAccount(base: ClientBase, region: string): Promise<string> {
+  const clients = new AwsClients({ homeAccountId: 'caller', homeRegion: region, executionRoleName: '', organizationRoleName: '', base });
+  try {
+    const sts = clients.client(STSClient as ClientConstructor<STSClient>, 'sts', { account: 'caller', region });
+    return (await sts.send(new GetCallerIdentityCommand({}))).Account as string;
+  } finally {
+    clients.destroy();
+  }
 }

@@ -63,11 +63,12 @@ export async function addTrustDeny(clients: AwsClients, accountId: string, roleN
 }
 
 /** Creates a role in the home account of `clients` if it is not there (a local deployment of what the stacks create). */
-export async function ensureRole(clients: AwsClients, role: { name: string; path: string; trustPolicy: unknown; description?: string }): Promise<void> {
+export async function ensureRole(clients: AwsClients, role: { name: string; path: string; trustPolicy: unknown; description?: string; maxSessionSeconds?: number }): Promise<void> {
   const client = iamClient(clients, clients.homeAccountId);
   try {
     await client.send(new CreateRoleCommand({
       RoleName: role.name, Path: role.path, AssumeRolePolicyDocument: JSON.stringify(role.trustPolicy), ...(role.description ? { Description: role.description } : {}),
+      ...(role.maxSessionSeconds ? { MaxSessionDuration: role.maxSessionSeconds } : {}),
     }));
   } catch (error) {
     if ((error as Error).name !== 'EntityAlreadyExistsException') throw error;

@@ -36,6 +36,8 @@ export function loopbackSandbox(url: string): SandboxTransport {
 
 /** The role the local runner's handlers act as: it stands in for Lambda assuming a function's role under /rampart/. */
 export const LOCAL_RUNNER_ROLE = 'RampartLocalRunner';
+/** Lambda renews a function's credentials; a local run holds one session, so it lasts as long as IAM allows (12 hours). */
+const LOCAL_SESSION_SECONDS = 12 * 3600;
 
 export interface LocalDeployment {
   /** Client settings of the handlers: a session of the local runner role in the security-tooling account. */
@@ -61,10 +63,10 @@ export async function deployLocally(workflows: LocalWorkflows, sandbox: SandboxT
     await ensureRole(role.account === account ? home : adminClients(sandbox, role.account, region), { name: role.name, path: role.path, trustPolicy: role.trustPolicy });
   }
   await ensureRole(home, {
-    name: LOCAL_RUNNER_ROLE, path: '/rampart/', description: 'Stands in for Lambda assuming the workflow functions\' roles in a local run',
+    name: LOCAL_RUNNER_ROLE, path: '/rampart/', description: 'Stands in for Lambda assuming the workflow functions\' roles in a local run', maxSessionSeconds: LOCAL_SESSION_SECONDS,
     trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' }] },
   });
-  const credentials = await assumeRole(home, `arn:aws:iam::${account}:role/rampart/${LOCAL_RUNNER_ROLE}`, 'rampart-local-runner');
+  const credentials = await assumeRole(home, `arn:aws:iam::${account}:role/rampart/${LOCAL_RUNNER_ROLE}`, 'rampart-local-runner', LOCAL_SESSION_SECONDS);
   home.destroy();
   const admin = sandbox.admin(account);
   return { handlerBase: { ...admin, credentials }, credentials };

@@ -30,7 +30,7 @@ export interface RunnerOptions {
   deployment: LocalDeployment;
   /** `in-process` (default) or `bundled` (needs the sandbox's loopback endpoint). */
   handlers?: 'in-process' | 'bundled';
-  /** `auto` approves every request as it is made; `wait` waits for `rampart approve` (or the timeout). */
+  /** `auto` approves every request as it is made; `wait` (default) waits for `rampart approve` or the timeout, which needs the sandbox's task-token registry. */
   approvals?: 'auto' | 'wait';
   onApprovalRequested?(request: { token: string; payload: Record<string, unknown> }): void;
   now?: () => Date;
@@ -68,9 +68,6 @@ export class LocalRunner {
 
   constructor(private readonly options: RunnerOptions) {
     if (options.handlers === 'bundled' && !options.sandbox.endpoint) throw new Error('bundled handlers reach the sandbox through its loopback endpoint; serve it first');
-    if (options.approvals === 'wait' && !options.sandbox.taskTokens) {
-      throw new Error('waiting for approvals needs the sandbox in this process (its task-token registry); use --state, or --auto-approve');
-    }
   }
 
   async run(machine: string, input: unknown, executionName = `${machine}-${randomUUID()}`): Promise<ExecutionResult> {
@@ -193,7 +190,9 @@ export class LocalRunner {
       clients.destroy();
     }
     const outcome = await registered.outcome;
-    if (!outcome) throw new TaskError('States.TaskFailed', 'no one can answer this approval in a local run without the sandbox in this process');
+    if (!outcome) {
+      throw new TaskError('Rampart.ApprovalUnavailable', 'nobody can answer this approval: a local run waits for people only with the sandbox in its own process (--state); use --auto-approve to approve every action');
+    }
     if (outcome.status === 'SUCCEEDED') return JSON.parse(outcome.output) as unknown;
     if (outcome.status === 'TIMED_OUT') throw new TaskError(outcome.error, 'the approval was not answered in time');
     throw new TaskError(outcome.error ?? 'States.TaskFailed', outcome.cause ?? '');
