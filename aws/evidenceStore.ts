@@ -126,6 +126,12 @@ export async function listEvidenceDates(clients: AwsClients, bucket: string, pre
   return dates.sort();
 }
 
+/** One object's bytes, or undefined when there is no such key. */
+export async function getObject(clients: AwsClients, bucket: string, key: string): Promise<Buffer | undefined> {
+  const out = await absentAs(s3(clients).send(new GetObjectCommand({ Bucket: bucket, Key: key })), ['NoSuchKey', 'NotFound'], undefined);
+  return out ? Buffer.from(await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()) : undefined;
+}
+
 /** Every object of one evidence set, by its path inside the set. */
 export async function readEvidenceSet(clients: AwsClients, bucket: string, prefix: string, dir: string): Promise<Map<string, Buffer>> {
   const client = s3(clients);

@@ -8,6 +8,7 @@ import { buildLandingZone } from '../stacks/landingZone';
 import { createRampartApp } from '../stacks/rampartApp';
 import { DEFAULT_CONFIG_DIR, loadValidConfig } from '../stacks/synthesize';
 import { driftWorkflows } from '../workflows/driftWorkflows';
+import { evidenceWorkflow } from '../workflows/evidenceWorkflow';
 
 function main(): void {
   const app = createRampartApp();
@@ -15,7 +16,7 @@ function main(): void {
   const configDir = String(context('config') ?? DEFAULT_CONFIG_DIR);
   const { config, warnings } = loadValidConfig(configDir);
   for (const warning of warnings) console.error(formatIssue(warning));
-  const landingZone = buildLandingZone(app, config, { accountIds: parseAccountIdOverrides(context('accountIds')), governanceExtensions: [driftWorkflows()] });
+  const landingZone = buildLandingZone(app, config, { accountIds: parseAccountIdOverrides(context('accountIds')), governanceExtensions: [driftWorkflows(), evidenceWorkflow()] });
   for (const notice of landingZone.notices) console.error(`note: ${notice}`);
   app.synth();
 }

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { EvidenceBuild } from './build';
-import { CHECK_RESULTS_DIR, CHECK_RESULTS_FILE, checkResultsPathFromSet } from './layout';
-import { buildManifest, MANIFEST_FILE, sha256Hex, type ManifestReference } from './manifest';
+import { CHECK_RESULTS_DIR, CHECK_RESULTS_FILE, checkResultsPathFromSet, INVENTORY_FILE } from './layout';
+import { buildManifest, canonicalJson, MANIFEST_FILE, sha256Hex, type ManifestReference } from './manifest';
 import { renderCsv } from './render/csv';
 import { renderHtml } from './render/html';
 import { renderOcsf } from './render/ocsf';
@@ -49,10 +50,16 @@ function withManifest(framework: string, dir: string, report: EvidenceReport, fi
   return { framework, dir, files: [...files, { path: MANIFEST_FILE, content: [manifestContent] }], manifestSha256: sha256Hex(manifestContent) };
 }
 
-/** The run's check results (every result the report can cite, gzipped JSON lines) with their own manifest. */
-export function checkResultsSet(build: EvidenceBuild): EvidenceSet {
+/**
+ * The run's check results (every result the report can cite, gzipped JSON lines) and, when given,
+ * the inventory they were judged on (canonical JSON: the manifest's inventory hash is its SHA-256),
+ * with their own manifest. With the inventory, anyone can re-run the evidence offline.
+ */
+export function checkResultsSet(build: EvidenceBuild, inventory?: unknown): EvidenceSet {
   const date = build.report.generatedAt.slice(0, 10);
-  return withManifest(CHECK_RESULTS_SET, `${CHECK_RESULTS_DIR}/${date}`, build.report, [{ path: CHECK_RESULTS_FILE, content: checkResultLines(build.index) }]);
+  const files: EvidenceFile[] = [{ path: CHECK_RESULTS_FILE, content: checkResultLines(build.index) }];
+  if (inventory !== undefined) files.push({ path: INVENTORY_FILE, content: [gzipSync(canonicalJson(inventory))] });
+  return withManifest(CHECK_RESULTS_SET, `${CHECK_RESULTS_DIR}/${date}`, build.report, files);
 }
 
 /** What the framework sets record of the check-results set: the file's date, SHA-256 and size. */
@@ -79,9 +86,9 @@ export function frameworkSet(build: EvidenceBuild, frameworkId: string, results:
   return withManifest(framework.id, `${framework.id}/${report.generatedAt.slice(0, 10)}`, report, files, [reference]);
 }
 
-/** Every set of a run, manifests included: the check results first, then one per framework. Pure, for the local and S3 writers alike. */
-export function evidenceFiles(build: EvidenceBuild): EvidenceSet[] {
-  const results = checkResultsSet(build);
+/** Every set of a run, manifests included: the check results (and inventory) first, then one per framework. Pure, for the local and S3 writers alike. */
+export function evidenceFiles(build: EvidenceBuild, inventory?: unknown): EvidenceSet[] {
+  const results = checkResultsSet(build, inventory);
   const reference = checkResultsReference(results);
   return [results, ...build.report.frameworks.map((f) => frameworkSet(build, f.id, reference))];
 }
@@ -106,8 +113,8 @@ function writeAll(fd: number, buffers: Buffer[]): void {
  * check results under `_check-results/<date>/`). Evidence is write-once: a set that already
  * exists is never overwritten (choose another directory, or remove it deliberately).
  */
-export function writeEvidence(build: EvidenceBuild, outDir: string): EvidenceSet[] {
-  const sets = evidenceFiles(build);
+export function writeEvidence(build: EvidenceBuild, outDir: string, inventory?: unknown): EvidenceSet[] {
+  const sets = evidenceFiles(build, inventory);
   // Framework sets first: a clash there is the one a person recognizes.
   for (const set of [...sets].reverse()) {
     const dir = path.join(outDir, set.dir);

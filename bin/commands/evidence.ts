@@ -220,7 +220,7 @@ async function runLive(options: LiveOptions): Promise<number> {
       attestations, previous: previous.reports, inventorySource: source, generatorVersion: packageVersion(),
       ...(bucket ? { evidenceBucket: bucket } : {}),
     });
-    const sets = writeEvidence(build, options.out);
+    const sets = writeEvidence(build, options.out, inventory);
     console.log(`Inventory ${source}, collected ${inventory.collectedAt}: ${driftReport.drifts.length} drift(s), ${driftReport.unknownScopes.length} scope(s) that could not be read; ${checkResults.length} check results.`);
     printSummary(build, sets, options.out);
     return build.report.frameworks.some((f) => f.results.failed > 0) ? 1 : 0;
@@ -271,10 +271,12 @@ function runReport(options: ReportOptions): number {
   }
 
   let inventory;
+  let inventoryDocument: unknown;
   if (options.inventory) {
     if (!fs.existsSync(options.inventory)) return fail(`${options.inventory}: no such file`);
     try {
-      inventory = { sha256: inventorySha256(JSON.parse(fs.readFileSync(options.inventory, 'utf8'))), source: path.basename(options.inventory) };
+      inventoryDocument = JSON.parse(fs.readFileSync(options.inventory, 'utf8'));
+      inventory = { sha256: inventorySha256(inventoryDocument), source: path.basename(options.inventory) };
     } catch (error) {
       return fail(`${options.inventory} is not JSON: ${(error as Error).message}`);
     }
@@ -286,7 +288,7 @@ function runReport(options: ReportOptions): number {
       now, frameworks: wanted.map((id) => set.frameworks.get(id)!), describer: set.describer, checkResults: parsed.results,
       accounts: accountsFromConfig(config), exceptions: config.governance.evidence.exceptions, attestations, previous: previous.reports, inventory, generatorVersion: packageVersion(),
     });
-    const sets = writeEvidence(build, options.out);
+    const sets = writeEvidence(build, options.out, inventoryDocument);
     for (const f of build.report.frameworks) {
       const s = sets.find((x) => x.framework === f.id) as EvidenceSet;
       console.log(

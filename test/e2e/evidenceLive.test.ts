@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/load';
 import { deriveDesiredState } from '../../engine/desiredState';
 import { serializeInventory } from '../../engine/inventory';
 import { inventoryFromDesired } from '../../engine/inventoryFromDesired';
+import { sha256Hex } from '../../evidence/manifest';
 import type { EvidenceReport } from '../../evidence/report';
 import { temporaryDir } from '../frameworks/configDir';
 
@@ -37,8 +38,12 @@ describe('rampart evidence: collect, check, report', () => {
     }
     const results = gunzipSync(fs.readFileSync(path.join(out, '_check-results', '2026-12-04', 'check-results.jsonl.gz'))).toString('utf8').trimEnd().split('\n');
     expect(results.length).toBeGreaterThan(1500);
-    expect(readReport('pci-dss-4.0', '2026-12-04').inventory).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), source: 'fakeaws:sandbox.json' });
-    expect(rampart('evidence', 'verify', out)).toMatchObject({ status: 0, stdout: expect.stringMatching(/intact — 16 files match 4 manifest/) });
+    const inventory = readReport('pci-dss-4.0', '2026-12-04').inventory;
+    expect(inventory).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), source: 'fakeaws:sandbox.json' });
+    // The inventory judged is kept with the check results; its hash is the one every manifest records.
+    const judged = gunzipSync(fs.readFileSync(path.join(out, '_check-results', '2026-12-04', 'inventory.json.gz')));
+    expect(sha256Hex(judged)).toBe(inventory?.sha256);
+    expect(rampart('evidence', 'verify', out)).toMatchObject({ status: 0, stdout: expect.stringMatching(/intact — 17 files match 4 manifest/) });
   });
 
   it('after a drift scenario, names the failing requirements and accounts, and marks them regressed against the previous set, exit 1', () => {
