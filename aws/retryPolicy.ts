@@ -34,13 +34,21 @@ class Attempt implements RetryToken {
   }
 }
 
-/** The policy as an SDK v3 retry strategy (the SDK's retry middleware waits the token's delay). */
+/**
+ * The policy as an SDK v3 retry strategy (the SDK's retry middleware waits the token's delay).
+ * One strategy serves one client, i.e. one API endpoint of one account and Region: the unit AWS
+ * meters. When a call is throttled, new calls of that client also hold back for the retry's
+ * delay, so a burst of parallel reads slows down together instead of hammering the limit.
+ */
 export class RampartRetryStrategy implements RetryStrategyV2 {
   readonly mode = 'standard';
+  private pausedUntilMs = 0;
 
   constructor(private readonly policy: RetryPolicy = RETRY_POLICY, private readonly random: () => number = Math.random) {}
 
   async acquireInitialRetryToken(): Promise<RetryToken> {
+    const wait = this.pausedUntilMs - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     return new Attempt(0, 0);
   }
 
@@ -51,7 +59,9 @@ export class RampartRetryStrategy implements RetryStrategyV2 {
     if (attempts >= allowed) throw new Error('retries exhausted');
     const retry = attempts;
     const hinted = error.retryAfterHint ? Math.max(0, error.retryAfterHint.getTime() - Date.now()) : 0;
-    return new Attempt(retry, Math.min(this.policy.maxDelayMs, Math.max(hinted, fullJitterDelay(retry, this.policy, this.random))));
+    const delay = Math.min(this.policy.maxDelayMs, Math.max(hinted, fullJitterDelay(retry, this.policy, this.random)));
+    if (error.errorType === 'THROTTLING') this.pausedUntilMs = Math.max(this.pausedUntilMs, Date.now() + delay);
+    return new Attempt(retry, delay);
   }
 
   recordSuccess(): void {}

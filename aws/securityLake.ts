@@ -57,12 +57,12 @@ export interface RegionSources {
 
 const AWS_SOURCE_NAMES = new Set<string>(Object.values(AwsLogSourceName));
 
-/** Every account's AWS sources in one Region with their collection status, and the custom sources' event classes. */
-export async function readRegionSources(clients: AwsClients, adminAccountId: string, region: string): Promise<RegionSources> {
+/** Every account's (or the given accounts') AWS sources in one Region with their collection status, and the custom sources' event classes. */
+export async function readRegionSources(clients: AwsClients, adminAccountId: string, region: string, accounts?: string[]): Promise<RegionSources> {
   const client = lakeClient(clients, adminAccountId, region);
   const awsSources: Record<string, AwsLogSourceState[]> = {};
   const customEventClasses: Record<string, string[]> = {};
-  for await (const page of paginateGetDataLakeSources({ client, pageSize: 100 }, {})) {
+  for await (const page of paginateGetDataLakeSources({ client, pageSize: 100 }, accounts ? { accounts } : {})) {
     for (const source of page.dataLakeSources ?? []) {
       const account = source.account as string;
       const name = source.sourceName as string;

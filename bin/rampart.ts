@@ -43,22 +43,24 @@ Examples:
   rampart mapping check my-mapping.json
   rampart query failed-compliance-controls --lake out/lake
   rampart evidence --framework all --state sandbox.json --out out/evidence
-  rampart evidence verify out/evidence/pci-dss-4.0/2026-12-05`);
+  rampart evidence verify out/evidence/pci-dss-4.0/2026-12-05
+  rampart drift --state sandbox.json
+  rampart remediate --state sandbox.json`);
 
 registerValidate(program);
 registerSchema(program);
 registerSynth(program);
 registerPlan(program);
 registerSandbox(program);
-registerDrift(program);
-registerRemediate(program);
-registerSnapshot(program);
-registerApprove(program);
 registerTransform(program);
 registerMapping(program);
 registerQuery(program);
 registerSampleLake(program);
 registerEvidence(program);
+registerDrift(program);
+registerRemediate(program);
+registerSnapshot(program);
+registerApprove(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`rampart: ${error instanceof Error ? error.message : String(error)}`);

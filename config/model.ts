@@ -128,6 +128,16 @@ export function eventClassForUid(uid: number): CustomSourceEventClass | undefine
   return EVENT_CLASS_BY_UID.get(uid);
 }
 
+/**
+ * The Region where custom sources are registered (and their ingestion runs): the home Region when
+ * it has a data lake, else the first rollup Region, else the first lake Region. The engine's
+ * desired state and the stacks both use it, so they cannot disagree.
+ */
+export function customSourceRegion(config: Pick<RampartConfig, 'global' | 'securityLake'>): string {
+  const lake = config.securityLake;
+  return lake.regions.includes(config.global.homeRegion) ? config.global.homeRegion : (lake.rollupRegions[0]?.region ?? lake.regions[0]);
+}
+
 /** Security Lake custom sources as they will be registered (one OCSF class each, as Security Lake advises). */
 export function resolveCustomSources(config: Pick<RampartConfig, 'dir' | 'securityLake' | 'mappings'>): ResolvedCustomSource[] {
   const out: ResolvedCustomSource[] = [];

@@ -1,4 +1,4 @@
-import { flattenOus, isUnderOu, pciOuPath, resolveCustomSources, type ConfigFileKey, type PolicyDocument, type RampartConfig } from '../config/model';
+import { customSourceRegion, flattenOus, isUnderOu, pciOuPath, resolveCustomSources, type ConfigFileKey, type PolicyDocument, type RampartConfig } from '../config/model';
 import { CONFORMANCE_PACK_TEMPLATES, PCI_STANDARD, SECURITY_HUB_STANDARDS, type ConformancePackTemplate, type SecurityHubStandardName } from '../config/schema/security';
 import type { CustomSourceEventClass } from '../config/schema/securitylake';
 import type { FieldPath, SourceLocation } from '../config/source';
@@ -142,7 +142,11 @@ export interface DesiredSecurityLake extends Declared {
   awsSources: DesiredAwsSource[];
   /** Sources enabled for accounts that join later (the AWS sources scoped to `all`), per lake Region. */
   autoEnable: { enabled: boolean; sources: { sourceName: string; sourceVersion: string }[]; declaredAt: SourceLocation };
-  /** Custom sources, registered in every lake Region (as SecurityLakeRegionalStack registers them). */
+  /**
+   * The Region where custom sources are registered: the home Region when it has a data lake,
+   * else the first rollup Region, else the first lake Region.
+   */
+  customSourceRegion: string;
   customSources: DesiredCustomSource[];
 }
 
@@ -318,6 +322,7 @@ export function deriveDesiredState(config: RampartConfig): DesiredState {
   const awsSources: DesiredAwsSource[] = securityLake.awsSources.map((source, index) => ({
     sourceName: source.source, sourceVersion: source.version, accounts: source.accounts, declaredAt: at('securityLake', ['awsSources', index]),
   }));
+
   const templateFor = (template: ConformancePackTemplate) => CONFORMANCE_PACK_TEMPLATES[template];
 
   return {
@@ -361,6 +366,7 @@ export function deriveDesiredState(config: RampartConfig): DesiredState {
         sources: awsSources.filter((s) => s.accounts === 'all').map((s) => ({ sourceName: s.sourceName, sourceVersion: s.sourceVersion })),
         declaredAt: at('securityLake', ['organizationAutoEnable'], true),
       },
+      customSourceRegion: customSourceRegion(config),
       customSources: resolveCustomSources(config).map((source) => ({
         sourceName: source.sourceName,
         configName: source.configName,

@@ -8,7 +8,7 @@ import type { Drift, DriftReport, DriftScope, UnknownScope } from './drift';
  */
 
 const COLUMNS = ['SEVERITY', 'TYPE', 'SCOPE', 'EXPECTED', 'ACTUAL', 'DECLARED AT'] as const;
-const MAX_VALUE = 48;
+const MAX_VALUE = 52;
 
 export function describeScope(scope: DriftScope): string {
   const account = scope.accountId ? `${scope.accountName ?? 'account'} (${scope.accountId})` : scope.accountName;
@@ -16,19 +16,34 @@ export function describeScope(scope: DriftScope): string {
   return scope.region ? `${where} ${scope.region}` : where;
 }
 
-function shortValue(value: unknown): string {
+function text(value: unknown): string {
   if (value === null || value === undefined) return '(none)';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Expected and actual, cut to fit; long values that share a beginning are shown from where they differ. */
+function shortPair(expected: unknown, actual: unknown): [string, string] {
+  const [a, b] = [text(expected), text(actual)];
+  if (a.length <= MAX_VALUE && b.length <= MAX_VALUE) return [a, b];
+  let from = 0;
+  while (from < a.length && from < b.length && a[from] === b[from]) from++;
+  // Shift only when the difference would fall outside what is shown.
+  const start = from > MAX_VALUE - 12 ? from - 8 : 0;
+  const cut = (value: string) => {
+    const window = value.slice(start, start + MAX_VALUE - 2);
+    return `${start > 0 ? '…' : ''}${window}${start + MAX_VALUE - 2 < value.length ? '…' : ''}`;
+  };
+  return [cut(a), cut(b)];
 }
 
 export function driftRow(drift: Drift): string[] {
+  const [expected, actual] = shortPair(drift.expected, drift.actual);
   return [
     drift.severity,
     drift.type,
     describeScope(drift.scope),
-    shortValue(drift.expected),
-    shortValue(drift.actual) + (drift.scopeKnown ? '' : ' (partly unknown)'),
+    expected,
+    actual + (drift.scopeKnown ? '' : ' (partly unknown)'),
     formatLocation(drift.declaredAt),
   ];
 }

@@ -135,11 +135,13 @@ export function inventoryFromDesired(desired: DesiredState, options: InventoryFr
         status: 'COMPLETED',
       },
       awsSources: Object.fromEntries([...sourcesByAccount].map(([id, list]) => [id, list.map((s) => ({ ...s }))])),
-      customSources: lake.customSources.map((source) => ({
-        sourceName: source.sourceName, sourceVersion: source.sourceVersion, eventClasses: [source.eventClass],
-        providerAccountId: accountId(source.providerAccount),
-        providerRoleArn: `arn:aws:iam::${lakeAdmin}:role/AmazonSecurityLake-Provider-${source.sourceName}-${region}`,
-      })),
+      customSources: region === lake.customSourceRegion
+        ? lake.customSources.map((source) => ({
+          sourceName: source.sourceName, sourceVersion: source.sourceVersion, eventClasses: [source.eventClass],
+          providerAccountId: accountId(source.providerAccount),
+          providerRoleArn: `arn:aws:iam::${lakeAdmin}:role/AmazonSecurityLake-Provider-${source.sourceName}-${region}`,
+        }))
+        : [],
       autoEnableNewAccounts: lake.autoEnable.enabled ? lake.autoEnable.sources.map((s) => ({ ...s })) : [],
       subscribers: [],
     };

@@ -43,6 +43,8 @@ export interface HandlerProviderProps {
  */
 export class HandlerProvider extends Construct {
   readonly serviceToken: string;
+  /** The handler's role (for grants outside IAM, such as Lake Formation permissions). */
+  readonly role: iam.IRole;
 
   constructor(scope: Construct, id: string, props: HandlerProviderProps) {
     super(scope, id);
@@ -61,6 +63,7 @@ export class HandlerProvider extends Construct {
       description: `Rampart ${props.purpose} handler`,
       managedPolicies: [policy],
     });
+    this.role = role;
     if (props.wildcardReasons) {
       acknowledge(policy, Object.fromEntries(Object.entries(props.wildcardReasons).map(([finding, reason]) => [`AwsSolutions-IAM5[${finding}]`, reason])));
     }

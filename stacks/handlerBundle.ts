@@ -8,7 +8,7 @@ const bundles = new Map<string, string>();
 let bundleRoot: string | undefined;
 
 /** Scratch space for this process's bundles; CDK copies each into the cloud assembly, so it goes at exit. */
-function scratchDir(): string {
+export function scratchDir(): string {
   if (!bundleRoot) {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-handlers-'));
     process.once('exit', () => fs.rmSync(root, { recursive: true, force: true }));
@@ -21,10 +21,12 @@ function scratchDir(): string {
  * Bundles a Lambda handler (a file under handlers/, without extension) with esbuild's
  * in-process API and returns the directory holding index.js. Offline and Docker-free by
  * construction; each handler is bundled once per process. The AWS SDK v3 stays external: the
- * Lambda Node.js runtime provides it.
+ * Lambda Node.js runtime provides it; `external` names further packages a layer provides.
  */
-export function bundleHandler(handler: string): string {
-  const cached = bundles.get(handler);
+export function bundleHandler(handler: string, options: { external?: string[] } = {}): string {
+  const external = ['@aws-sdk/*', ...(options.external ?? [])];
+  const cacheKey = `${handler}|${external.join(',')}`;
+  const cached = bundles.get(cacheKey);
   if (cached) return cached;
   const entry = path.join(HANDLERS_DIR, `${handler}.ts`);
   if (!fs.existsSync(entry)) throw new Error(`no Lambda handler at ${entry}`);
@@ -38,9 +40,9 @@ export function bundleHandler(handler: string): string {
     format: 'cjs',
     minify: true,
     legalComments: 'none',
-    external: ['@aws-sdk/*'],
+    external,
     logLevel: 'silent',
   });
-  bundles.set(handler, outdir);
+  bundles.set(cacheKey, outdir);
   return outdir;
 }

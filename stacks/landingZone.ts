@@ -1,13 +1,17 @@
 import { CfnResource, Tags, type App, type Stack } from 'aws-cdk-lib';
-import type { RampartConfig } from '../config/model';
+import { customSourceRegion, type RampartConfig } from '../config/model';
 import { AccessAnalyzerStack } from './accessAnalyzer/accessAnalyzerStack';
 import { AccountDirectory, SynthesisError } from './accountDirectory';
+import { ConfigDeliveryStack } from './awsConfig/configDeliveryStack';
 import { ConfigStack } from './awsConfig/configStack';
 import { GovernanceStack } from './governance/governanceStack';
 import { registerNagPacks } from './nag';
 import { OrganizationStack } from './organization/organizationStack';
 import { SecurityHubStack } from './securityHub/securityHubStack';
+import { CustomSourceIngestionStack } from './securityLake/customSourceIngestionStack';
 import { SecurityLakeRegionalStack } from './securityLake/securityLakeRegionalStack';
+import { LakeQueryStack } from './securityLake/lakeQueryStack';
+import { regionalSubscriptions, unreadableCustomSources } from './securityLake/subscriptions';
 import { lakeRegionRole } from './securityLake/topology';
 
 /**
@@ -29,11 +33,17 @@ export interface LandingZoneOptions {
 
 /** Every stack of a landing zone, by role. */
 export interface LandingZone {
+  /** The central AWS Config bucket the member recorders deliver to (log archive, home Region). */
+  configDelivery: ConfigDeliveryStack;
   organization: OrganizationStack;
   securityHub: SecurityHubStack;
   config: ConfigStack[];
   accessAnalyzer: AccessAnalyzerStack[];
   securityLake: SecurityLakeRegionalStack[];
+  /** Custom-source ingestion in provider accounts other than the Security Lake administrator. */
+  customSourceIngestion: CustomSourceIngestionStack[];
+  /** Query access of each LAKEFORMATION subscriber, per subscriber Region, in the subscriber's account. */
+  lakeQuery: LakeQueryStack[];
   governance: GovernanceStack;
   /** All stacks, in deployment order. */
   all: Stack[];
@@ -53,11 +63,17 @@ export function buildLandingZone(app: App, config: RampartConfig, options: Landi
   const env = (accountName: string, region: string, neededFor: string) => ({ account: accounts.idOf(accountName, neededFor), region });
   const common = { config, accounts };
 
+  const configDelivery = new ConfigDeliveryStack(app, 'Rampart-ConfigDelivery', {
+    config,
+    env: env(org.mandatoryAccounts.logArchive, global.homeRegion, 'ConfigDeliveryStack (log-archive account)'),
+    description: 'Rampart: central AWS Config bucket for the recorders of every member account',
+  });
   const organization = new OrganizationStack(app, 'Rampart-Organization', {
     ...common,
     env: env(org.mandatoryAccounts.management, global.homeRegion, 'OrganizationStack (management account)'),
-    description: 'Rampart: OUs, SCPs, account placement, trusted access, delegated administrators, execution-role StackSet',
+    description: 'Rampart: OUs, SCPs, account placement, trusted access, delegated administrators, execution-role and Config recorder StackSets',
   });
+  organization.addStackDependency(configDelivery, 'member recorders deliver to the central Config bucket, which must exist first');
   const afterOrganization = <T extends Stack>(stack: T): T => {
     stack.addStackDependency(organization, 'delegated administrators and OUs come first');
     return stack;
@@ -103,6 +119,31 @@ export function buildLandingZone(app: App, config: RampartConfig, options: Landi
     lakeStacks.set(region, stack);
   }
 
+  const customRegion = customSourceRegion(config);
+  const providerAccounts = [...new Set(lake.customSources.map((c) => c.providerAccount))].filter((name) => name !== lake.delegatedAdmin);
+  const customSourceIngestion = providerAccounts.map((providerAccount) => {
+    const stack = new CustomSourceIngestionStack(app, `Rampart-CustomSources-${stackNamePart(providerAccount)}`, {
+      ...common,
+      providerAccount,
+      env: env(providerAccount, customRegion, `CustomSourceIngestionStack (provider account of custom sources)`),
+      description: `Rampart: ingestion of the Security Lake custom sources written by ${providerAccount}, in ${customRegion}`,
+    });
+    stack.addStackDependency(lakeStacks.get(customRegion) as Stack, 'reads where the custom sources registered there are written');
+    return stack;
+  });
+
+  const lakeQuery = regionalSubscriptions(config).filter((s) => s.subscriber.accessType === 'LAKEFORMATION').map((subscription) => {
+    const { subscriber, region } = subscription;
+    const stack = new LakeQueryStack(app, `Rampart-LakeQuery-${stackNamePart(subscriber.name)}-${region}`, {
+      ...common,
+      subscription,
+      env: env(subscriber.account, region, `LakeQueryStack (Security Lake subscriber ${subscriber.name})`),
+      description: `Rampart: Security Lake query access for subscriber ${subscriber.name} in ${region}: resource links, Lake Formation grants, views, named queries`,
+    });
+    stack.addStackDependency(lakeStacks.get(region) as Stack, 'Security Lake shares the subscribed tables once the subscriber exists');
+    return stack;
+  });
+
   const governance = new GovernanceStack(app, 'Rampart-Governance', {
     config,
     env: env(org.mandatoryAccounts.securityTooling, global.homeRegion, 'GovernanceStack (security-tooling account)'),
@@ -111,22 +152,28 @@ export function buildLandingZone(app: App, config: RampartConfig, options: Landi
   for (const extend of options.governanceExtensions ?? []) extend(governance);
 
   accounts.assertComplete();
-  const all = [organization, securityHub, ...configStacks, ...accessAnalyzer, ...lakeStacks.values(), governance];
+  const all = [configDelivery, organization, securityHub, ...configStacks, ...accessAnalyzer, ...lakeStacks.values(), ...customSourceIngestion, ...lakeQuery, governance];
   assertResourceBudget(all);
   // AWS Config's organization conformance packs take no tags in CloudFormation.
   for (const [key, value] of Object.entries(global.tags)) Tags.of(app).add(key, value, { excludeResourceTypes: ['AWS::Config::OrganizationConformancePack'] });
   if (options.nag !== false) registerNagPacks(app);
   return {
+    configDelivery,
     organization,
     securityHub,
     config: configStacks,
     accessAnalyzer,
     securityLake: [...lakeStacks.values()],
+    customSourceIngestion,
+    lakeQuery,
     governance,
     all,
     notices: landingZoneNotices(config, accounts.withoutIds()),
   };
 }
+
+/** A logical name as a part of a stack name (letters, digits and hyphens). */
+const stackNamePart = (name: string) => name.replace(/[^A-Za-z0-9-]+/g, '-');
 
 function assertResourceBudget(stacks: Stack[]): void {
   const over = stacks.flatMap((stack) => {
@@ -142,6 +189,9 @@ function landingZoneNotices(config: RampartConfig, accountsWithoutIds: string[])
   if (accountsWithoutIds.length > 0) {
     notices.push(`${accountsWithoutIds.length} account(s) have no id yet and are not placed in their OU: ${accountsWithoutIds.join(', ')}`);
   }
+  notices.push(`AWS Config recorders come from a service-managed StackSet, which never deploys to the management account (${config.global.managementAccount}): ` +
+    'conformance packs report nothing there unless a recorder is set up by hand');
+  notices.push(...unreadableCustomSources(config));
   if (!config.organization.keepFullAwsAccess) {
     notices.push('keepFullAwsAccess: false counts toward the SCP limits, but the stacks leave FullAWSAccess attached: detaching it needs allow-list SCPs, which the configuration does not define');
   }

@@ -7,7 +7,52 @@ import type { CrossFileRule, RuleContext } from './context';
 export const securityLakeRules: CrossFileRule[] = [
   { title: 'rollup Regions and their contributing Regions', needs: ['global', 'securityLake'], check: checkRollupRegions },
   { title: 'custom-source mapping files, registered source names and subscriber sources', needs: ['securityLake'], check: checkSources },
+  { title: 'query subscribers: one per account, version 2 sources for the views, look-back window', needs: ['securityLake'], check: checkQuerySubscribers },
 ];
+
+/** Source versions the rampart_security_insights views read (OCSF 1.1.0 tables, `_2_0`). */
+const VIEW_SOURCES = ['SH_FINDINGS', 'CLOUD_TRAIL_MGMT', 'VPC_FLOW'];
+
+function checkQuerySubscribers(ctx: RuleContext): void {
+  const lake = ctx.file('securityLake');
+  const queryAccounts = new Map<string, number>();
+  lake.subscribers.forEach((subscriber, index) => {
+    const base = ['subscribers', index];
+    if (subscriber.accessType !== 'LAKEFORMATION') {
+      if (subscriber.lookbackDays !== undefined) {
+        ctx.report('securityLake', [...base, 'lookbackDays'], {
+          rule: 'securitylake.subscriber-lookback', severity: 'warning', found: `lookbackDays on an ${subscriber.accessType} subscriber`,
+          expected: 'lookbackDays only on LAKEFORMATION subscribers, which get the rampart_security_insights views', hint: 'remove lookbackDays, or set accessType: LAKEFORMATION',
+        });
+      }
+      return;
+    }
+    const first = queryAccounts.get(subscriber.account);
+    if (first !== undefined) {
+      ctx.report('securityLake', [...base, 'account'], {
+        rule: 'securitylake.subscriber-account', found: `a second LAKEFORMATION subscriber for account "${subscriber.account}" (the first is "${lake.subscribers[first].name}")`,
+        expected: 'one LAKEFORMATION subscriber per account: each gets the rampart_security_insights database, views and Athena workgroup in its account',
+        hint: `merge the sources into subscriber "${lake.subscribers[first].name}"`,
+      });
+    }
+    queryAccounts.set(subscriber.account, first ?? index);
+    subscriber.sources.forEach((source, i) => {
+      const collected = lake.awsSources.find((s) => s.source === source);
+      if (!VIEW_SOURCES.includes(source) || !collected || collected.version === '2.0') return;
+      ctx.report('securityLake', [...base, 'sources', i], {
+        rule: 'securitylake.subscriber-source-version', found: `${source} collected as version ${collected.version}`,
+        expected: 'source version 2.0 (OCSF 1.1.0): the query access links the _2_0 tables and the views read them', hint: `set version: "2.0" for ${source} under awsSources`,
+      });
+    });
+    const lookback = subscriber.lookbackDays;
+    if (lookback !== undefined && lookback > lake.lifecycle.expirationDays) {
+      ctx.report('securityLake', [...base, 'lookbackDays'], {
+        rule: 'securitylake.subscriber-lookback', severity: 'warning', found: `a ${lookback}-day look-back over a lake that keeps data ${lake.lifecycle.expirationDays} days`,
+        expected: `lookbackDays at most lifecycle.expirationDays (${lake.lifecycle.expirationDays})`, hint: `lower lookbackDays to ${lake.lifecycle.expirationDays} or less; older data is gone`,
+      });
+    }
+  });
+}
 
 function checkRollupRegions(ctx: RuleContext): void {
   const lake = ctx.file('securityLake');

@@ -115,6 +115,13 @@ export const securityLakeSchema = z
           sources: z.array(z.string().min(1)).min(1).describe('AWS source names and custom source names'),
           principals: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, 'an IAM role or user ARN')).default([]),
           externalId: z.string().min(2).max(1224),
+          lookbackDays: z
+            .number()
+            .int()
+            .min(1)
+            .max(3650)
+            .optional()
+            .describe('How many days back the rampart_security_insights views read (LAKEFORMATION subscribers); default 90'),
         }),
       )
       .default([]),

@@ -22,7 +22,8 @@ export function checkSecurityLake(ctx: DriftCheckContext): void {
 
   for (const desiredRegion of lake.regions) {
     const { region } = desiredRegion;
-    const state = ctx.read({ kind: 'securitylake.region', region }, ctx.inventory.securityLake.regions[region], [...REGION_TYPES, ...CUSTOM_TYPES]);
+    const affects = region === lake.customSourceRegion ? [...REGION_TYPES, ...CUSTOM_TYPES] : REGION_TYPES;
+    const state = ctx.read({ kind: 'securitylake.region', region }, ctx.inventory.securityLake.regions[region], affects);
     if (!state) continue;
     const where = { adminAccountId, region };
     const scope = { accountId: adminAccountId, accountName: lake.adminAccount, region };
@@ -88,25 +89,27 @@ export function checkSecurityLake(ctx: DriftCheckContext): void {
       }
     }
 
-    const byName = new Map(state.customSources.map((s) => [s.sourceName, s]));
-    for (const source of lake.customSources) {
-      const live = byName.get(source.sourceName);
-      const providerAccountId = ctx.accountIdByName.get(source.providerAccount);
-      const facts = {
-        ...where, sourceName: source.sourceName, sourceVersion: source.sourceVersion, eventClass: source.eventClass, ingestion: source.ingestion,
-        ...(providerAccountId ? { providerAccountId } : {}),
-      };
-      if (!live) {
-        ctx.add('CustomSourceMissing', scope, `custom source ${source.sourceName}`, {
-          message: `custom source ${source.sourceName} (${source.eventClass}) is not registered in ${region}`,
-          expected: { sourceName: source.sourceName, eventClasses: [source.eventClass] }, actual: null, declaredAt: source.declaredAt, facts,
-        });
-      } else if (!sameSet(live.eventClasses, [source.eventClass])) {
-        ctx.add('CustomSourceWrongClass', scope, `custom source ${source.sourceName}`, {
-          message: `custom source ${source.sourceName} in ${region} has event classes ${live.eventClasses.join(', ') || '(none)'}; the configuration says ${source.eventClass}`,
-          expected: [source.eventClass], actual: sorted(live.eventClasses), declaredAt: source.declaredAt,
-          facts: { ...facts, actualEventClasses: sorted(live.eventClasses) },
-        });
+    if (region === lake.customSourceRegion) {
+      const byName = new Map(state.customSources.map((s) => [s.sourceName, s]));
+      for (const source of lake.customSources) {
+        const live = byName.get(source.sourceName);
+        const providerAccountId = ctx.accountIdByName.get(source.providerAccount);
+        const facts = {
+          ...where, sourceName: source.sourceName, sourceVersion: source.sourceVersion, eventClass: source.eventClass, ingestion: source.ingestion,
+          ...(providerAccountId ? { providerAccountId } : {}),
+        };
+        if (!live) {
+          ctx.add('CustomSourceMissing', scope, `custom source ${source.sourceName}`, {
+            message: `custom source ${source.sourceName} (${source.eventClass}) is not registered in ${region}`,
+            expected: { sourceName: source.sourceName, eventClasses: [source.eventClass] }, actual: null, declaredAt: source.declaredAt, facts,
+          });
+        } else if (!sameSet(live.eventClasses, [source.eventClass])) {
+          ctx.add('CustomSourceWrongClass', scope, `custom source ${source.sourceName}`, {
+            message: `custom source ${source.sourceName} in ${region} has event classes ${live.eventClasses.join(', ') || '(none)'}; the configuration says ${source.eventClass}`,
+            expected: [source.eventClass], actual: sorted(live.eventClasses), declaredAt: source.declaredAt,
+            facts: { ...facts, actualEventClasses: sorted(live.eventClasses) },
+          });
+        }
       }
     }
   }

@@ -1,4 +1,6 @@
-import { CreateCustomLogSourceCommand, DeleteCustomLogSourceCommand, SecurityLakeClient, type CustomLogSourceResource } from '@aws-sdk/client-securitylake';
+import {
+  CreateCustomLogSourceCommand, DeleteCustomLogSourceCommand, ListLogSourcesCommand, SecurityLakeClient, type CustomLogSourceResource,
+} from '@aws-sdk/client-securitylake';
 import { isAwsError, type CustomResourceEvent, type OnEventResponse } from './cloudFormationEvent';
 
 export interface CustomSourceProps {
@@ -19,9 +21,10 @@ type SecurityLake = Pick<SecurityLakeClient, 'send'>;
  * cannot update a source in place, so a changed source is deleted and created again under the
  * same name; a renamed source gets a new physical id and CloudFormation deletes the old one.
  * A source that already exists (a retried create) is taken over; a source that is already
- * gone counts as deleted.
+ * gone counts as deleted. Returns what the source's writer needs: the provider role, its
+ * external id and the S3 location.
  */
-export async function syncCustomSource(event: CustomResourceEvent<CustomSourceProps>, securityLake: SecurityLake): Promise<OnEventResponse> {
+export async function syncCustomSource(event: CustomResourceEvent<CustomSourceProps>, securityLake: SecurityLake, region: string): Promise<OnEventResponse> {
   const wanted = event.ResourceProperties;
   const physicalId = `${wanted.SourceName}@${wanted.SourceVersion}`;
   if (event.RequestType === 'Delete') {
@@ -30,15 +33,34 @@ export async function syncCustomSource(event: CustomResourceEvent<CustomSourcePr
   }
   const old = event.RequestType === 'Update' ? event.OldResourceProperties : undefined;
   if (old && old.SourceName === wanted.SourceName && changed(old, wanted)) await deleteSource(securityLake, old);
-  const source = await createSource(securityLake, wanted);
+  const source = (await createSource(securityLake, wanted)) ?? (await findCustomSource(securityLake, region, wanted.SourceName, wanted.SourceVersion));
+  const roleArn = source?.provider?.roleArn;
+  const location = source?.provider?.location;
+  if (!roleArn || !location) {
+    throw new Error(`Security Lake returned no provider role or location for custom source ${wanted.SourceName} ${wanted.SourceVersion} in ${region}`);
+  }
   return {
     PhysicalResourceId: physicalId,
-    Data: {
-      ProviderRoleArn: source?.provider?.roleArn ?? '',
-      Location: source?.provider?.location ?? '',
-      CrawlerArn: source?.attributes?.crawlerArn ?? '',
-    },
+    Data: { ProviderRoleArn: roleArn, ProviderExternalId: wanted.ProviderExternalId, Location: location, CrawlerArn: source?.attributes?.crawlerArn ?? '' },
   };
+}
+
+/** A custom source as Security Lake lists it in one Region, or undefined when it is not registered. */
+export async function findCustomSource(securityLake: SecurityLake, region: string, sourceName: string, sourceVersion: string): Promise<CustomLogSourceResource | undefined> {
+  let nextToken: string | undefined;
+  do {
+    const page = await securityLake.send(new ListLogSourcesCommand({
+      regions: [region], sources: [{ customLogSource: { sourceName, sourceVersion } }], nextToken,
+    }));
+    for (const entry of page.sources ?? []) {
+      for (const resource of entry.sources ?? []) {
+        const custom = resource.customLogSource;
+        if (custom?.sourceName === sourceName && (custom.sourceVersion ?? sourceVersion) === sourceVersion) return custom;
+      }
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return undefined;
 }
 
 function changed(a: CustomSourceProps, b: CustomSourceProps): boolean {
@@ -73,4 +95,4 @@ async function deleteSource(securityLake: SecurityLake, props: CustomSourceProps
   }
 }
 
-export const onEvent = (event: CustomResourceEvent<CustomSourceProps>) => syncCustomSource(event, new SecurityLakeClient({}));
+export const onEvent = (event: CustomResourceEvent<CustomSourceProps>) => syncCustomSource(event, new SecurityLakeClient({}), process.env.AWS_REGION ?? '');

@@ -1,4 +1,4 @@
-import { resolveCustomSources, type RampartConfig } from '../../config/model';
+import { customSourceRegion, resolveCustomSources, type RampartConfig } from '../../config/model';
 import { securityHubStandardArn } from '../../config/schema/security';
 import generatedPacks from '../catalog/conformancePacks.json';
 import type { FakeAws } from '../fakeAws';
@@ -105,8 +105,9 @@ export async function seedSecurityLake(fake: FakeAws, config: RampartConfig, ids
       autoEnableNewAccount: lake.regions.map((region) => ({ region, sources: lake.awsSources.map((s) => ({ sourceName: s.source, sourceVersion: s.version })) })),
     }, asAdmin(home));
   }
+  // Registered once, in the Region the Security Lake stacks register them in.
   const custom = resolveCustomSources(config);
-  for (const region of lake.regions) {
+  for (const region of [customSourceRegion(config)]) {
     for (const source of custom) {
       const provider = idOf(ids, source.providerAccount, `securitylake.yaml custom source ${source.configName}`);
       await fake.invoke('securitylake', 'CreateCustomLogSource', {

@@ -6,7 +6,8 @@ import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import type { Construct } from 'constructs';
 import { flattenOus, type RampartConfig } from '../../config/model';
 import { pciGuardrailScps } from '../../engine/pciGuardrails';
-import type { AccountDirectory } from '../accountDirectory';
+import { SynthesisError, type AccountDirectory } from '../accountDirectory';
+import { CONFIG_RECORDER_STACKSET_NAME, configDeliveryBucketName, configRecorderTemplate } from '../awsConfig/configRecorder';
 import { inBatches } from '../batches';
 import { HandlerProvider } from '../customResourceProvider';
 import { acknowledge } from '../nag';
@@ -41,7 +42,8 @@ export interface OrganizationStackProps extends StackProps {
 /**
  * The management account: the OU tree, SCPs and their targets (including the generated PCI
  * guardrails on the PCI OU), account placement, trusted access, delegated administrators and
- * the StackSet that puts the Rampart execution role into every member account.
+ * the StackSets that put the Rampart execution role, and an AWS Config recorder, into every
+ * member account.
  */
 export class OrganizationStack extends Stack {
   /** OU id (a token) by OU path; `Root` is the organization root. */
@@ -105,7 +107,36 @@ export class OrganizationStack extends Stack {
       })),
     });
     stackSet.node.addDependency(trustedAccess);
+    this.configRecorderStackSet(config, accounts).node.addDependency(trustedAccess);
     this.organizationRemediationRole(accounts.idOf(securityTooling, 'trust of the organization remediation role'));
+  }
+
+  /**
+   * AWS Config recorders in every member account × enabled Region (organization conformance packs
+   * evaluate only where a recorder runs), delivering to the central bucket in the log-archive account.
+   */
+  private configRecorderStackSet(config: RampartConfig, accounts: AccountDirectory): CfnStackSet {
+    if (!config.security.config.recorder.allSupported) {
+      const where = config.locate('security', ['config', 'recorder', 'allSupported']);
+      throw new SynthesisError([`${where.file}:${where.line}:${where.col}  config.recorder.allSupported is false, which names no resource types to record, ` +
+        'while the organization conformance packs evaluate every supported type  hint: set allSupported: true (the recorder StackSet records all supported types, global ones only in includeGlobalResourceTypesIn)']);
+    }
+    const bucket = configDeliveryBucketName(accounts.idOf(config.organization.mandatoryAccounts.logArchive, 'central AWS Config bucket'), config.global.homeRegion);
+    return new CfnStackSet(this, 'ConfigRecorderStackSet', {
+      stackSetName: CONFIG_RECORDER_STACKSET_NAME,
+      description: `Rampart AWS Config recorder and delivery channel (to ${bucket}) in every member account and enabled Region`,
+      permissionModel: 'SERVICE_MANAGED',
+      // A recorder is evidence: an account leaving Rampart's OUs keeps recording until someone decides otherwise.
+      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: true },
+      capabilities: ['CAPABILITY_IAM'],
+      managedExecution: { Active: true },
+      operationPreferences: { failureTolerancePercentage: 10, maxConcurrentPercentage: 25, regionConcurrencyType: 'PARALLEL' },
+      templateBody: JSON.stringify(configRecorderTemplate(config, bucket)),
+      stackInstancesGroup: inBatches(config.organization.organizationalUnits.map((ou) => this.ouId(ou.name)), OUS_PER_STACK_INSTANCES_GROUP).map((ouIds) => ({
+        deploymentTargets: { organizationalUnitIds: ouIds },
+        regions: [...config.global.enabledRegions],
+      })),
+    });
   }
 
   /**

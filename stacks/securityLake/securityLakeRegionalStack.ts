@@ -1,14 +1,16 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, type CustomResource, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as securitylake from 'aws-cdk-lib/aws-securitylake';
 import type { Construct, IDependable } from 'constructs';
-import { resolveCustomSources, type RampartConfig, type ResolvedCustomSource } from '../../config/model';
+import { customSourceRegion, resolveCustomSources, resolveMappingPath, type RampartConfig, type ResolvedCustomSource } from '../../config/model';
 import type { AccountDirectory } from '../accountDirectory';
 import { HandlerProvider } from '../customResourceProvider';
 import { acknowledge } from '../nag';
+import { CustomSourceIngestion } from './customSourceIngestion';
 import { LakeSubscribers } from './lakeSubscribers';
-import { customSourceCrawlerRoleName, lakeRegionRole, metaStoreManagerRoleName, replicationRoleName, type LakeRegionRole } from './topology';
+import { regionalSubscriptions } from './subscriptions';
+import { customSourceCrawlerRoleName, customSourceReaderRoleName, lakeRegionRole, metaStoreManagerRoleName, providerExternalId, replicationRoleName, type LakeRegionRole } from './topology';
 
 export interface SecurityLakeRegionalStackProps extends StackProps {
   config: RampartConfig;
@@ -30,6 +32,8 @@ export class SecurityLakeRegionalStack extends Stack {
   /** Custom-source resources by registered source name. */
   readonly customSources = new Map<string, IDependable>();
   readonly subscribers?: LakeSubscribers;
+  /** Ingestion of the custom sources this account writes (in the custom-source Region). */
+  ingestion?: CustomSourceIngestion;
 
   constructor(scope: Construct, id: string, props: SecurityLakeRegionalStackProps) {
     super(scope, id, props);
@@ -103,16 +107,64 @@ export class SecurityLakeRegionalStack extends Stack {
       }).node.addDependency(this.dataLake);
     }
 
-    const customSources = resolveCustomSources(config);
-    if (customSources.length > 0) this.registerCustomSources(customSources, accounts);
+    // Custom sources live in one Region (the engine's desired state says the same, through the same function).
+    const customSources = this.region === customSourceRegion(config) ? resolveCustomSources(config) : [];
+    if (customSources.length > 0) {
+      const registered = this.registerCustomSources(customSources, accounts);
+      this.ingestCustomSources(config, customSources, registered, accounts);
+    }
 
-    if (this.role.kind !== 'contributing' && lake.subscribers.length > 0) {
+    const subscriptions = regionalSubscriptions(config).filter((s) => s.region === this.region);
+    if (subscriptions.length > 0) {
       this.subscribers = new LakeSubscribers(this, 'Subscribers', {
         dataLakeArn: this.dataLake.attrArn,
-        lake,
-        customSources,
+        subscriptions,
         accounts,
         dependsOn: [...this.customSources.values()],
+      });
+    }
+  }
+
+  /**
+   * Ingestion for the custom sources written by this account runs here, fed what
+   * CreateCustomLogSource returned. Sources of other provider accounts are ingested there
+   * (CustomSourceIngestionStack), which reads the same through a read-only role offered here.
+   */
+  private ingestCustomSources(config: RampartConfig, customSources: readonly ResolvedCustomSource[], registered: Map<string, CustomResource>, accounts: AccountDirectory): void {
+    const lake = config.securityLake;
+    const local = lake.customSources.filter((c) => c.providerAccount === lake.delegatedAdmin);
+    if (local.length > 0) {
+      this.ingestion = new CustomSourceIngestion(this, 'CustomSourceIngestion', {
+        deadLetterRetentionDays: lake.lifecycle.expirationDays,
+        sources: local.map((entry) => ({
+          name: entry.name,
+          ingestion: entry.ingestion,
+          mapping: entry.mapping,
+          mappingPath: resolveMappingPath(config.dir, entry.mapping),
+          routes: customSources.filter((s) => s.configName === entry.name).map((s) => {
+            const resource = registered.get(s.sourceName) as CustomResource;
+            return {
+              sourceName: s.sourceName, classUid: s.classUid,
+              roleArn: resource.getAttString('ProviderRoleArn'), externalId: resource.getAttString('ProviderExternalId'), location: resource.getAttString('Location'),
+            };
+          }),
+        })),
+      });
+    }
+    const providers = [...new Set(lake.customSources.filter((c) => c.providerAccount !== lake.delegatedAdmin).map((c) => c.providerAccount))];
+    if (providers.length > 0) {
+      const readerPermissions = new iam.ManagedPolicy(this, 'CustomSourceReaderPermissions', {
+        description: 'Read-only: where this Region\'s custom sources are written',
+        statements: [new iam.PolicyStatement({ actions: ['securitylake:ListLogSources'], resources: ['*'] })],
+      });
+      new iam.Role(this, 'CustomSourceReaderRole', {
+        roleName: customSourceReaderRoleName(this.region),
+        description: 'Lets the provider accounts of Security Lake custom sources read where their sources are written',
+        assumedBy: new iam.CompositePrincipal(...providers.map((name) => new iam.AccountPrincipal(accounts.idOf(name, 'provider account of a custom source')))),
+        managedPolicies: [readerPermissions],
+      });
+      acknowledge(readerPermissions, {
+        'AwsSolutions-IAM5[Resource::*]': `securitylake:ListLogSources lists the sources of the Region's single data lake; ${SECURITY_LAKE_WILDCARD}`,
       });
     }
   }
@@ -175,7 +227,7 @@ export class SecurityLakeRegionalStack extends Stack {
     });
   }
 
-  private registerCustomSources(customSources: readonly ResolvedCustomSource[], accounts: AccountDirectory): void {
+  private registerCustomSources(customSources: readonly ResolvedCustomSource[], accounts: AccountDirectory): Map<string, CustomResource> {
     const lakeObjects = `arn:${this.partition}:s3:::aws-security-data-lake-${this.region}*`;
     const crawlerAccess = new iam.ManagedPolicy(this, 'CrawlerPermissions', {
       description: 'Glue crawler of Security Lake custom sources: reads the sources\' partitions',
@@ -225,6 +277,7 @@ export class SecurityLakeRegionalStack extends Stack {
         [`Resource::arn:<AWS::Partition>:s3:::aws-security-data-lake-${this.region}*/*`]: 'Security Lake writes the custom source\'s location marker into the lake bucket, whose name has a random suffix',
       },
     });
+    const registered = new Map<string, CustomResource>();
     for (const source of customSources) {
       const providerAccountId = accounts.idOf(source.providerAccount, `provider of custom source ${source.sourceName}`);
       const resource = provider.resource(this, `CustomSource ${source.sourceName}`, 'RampartSecurityLakeCustomSource', {
@@ -233,10 +286,12 @@ export class SecurityLakeRegionalStack extends Stack {
         EventClass: source.eventClass,
         CrawlerRoleArn: crawlerRole.roleArn,
         ProviderAccountId: providerAccountId,
-        ProviderExternalId: `rampart-${source.sourceName}-${providerAccountId}`,
+        ProviderExternalId: providerExternalId(source.sourceName, providerAccountId),
       });
       resource.node.addDependency(this.dataLake);
       this.customSources.set(source.sourceName, resource);
+      registered.set(source.sourceName, resource);
     }
+    return registered;
   }
 }

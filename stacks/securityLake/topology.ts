@@ -1,3 +1,4 @@
+import { customSourceRegion, type RampartConfig } from '../../config/model';
 import type { SecurityLakeConfig } from '../../config/schema/securitylake';
 
 /** What a Security Lake Region does with its data. */
@@ -14,10 +15,21 @@ export function lakeRegionRole(lake: Pick<SecurityLakeConfig, 'rollupRegions'>, 
   return { kind: 'standalone' };
 }
 
-/** Regions where the data ends up and is queried: rollup Regions and Regions that replicate nowhere. */
-export function queryRegions(lake: Pick<SecurityLakeConfig, 'regions' | 'rollupRegions'>): string[] {
-  return lake.regions.filter((region) => lakeRegionRole(lake, region).kind !== 'contributing');
+/**
+ * Regions where query subscribers read the lake: each rollup Region (it holds its contributors'
+ * data too), or, without rollup, the Region custom sources live in (the home Region when it has a
+ * data lake).
+ */
+export function subscriberRegions(config: Pick<RampartConfig, 'global' | 'securityLake'>): string[] {
+  const rollups = config.securityLake.rollupRegions.map((r) => r.region);
+  return rollups.length > 0 ? rollups : [customSourceRegion(config)];
 }
+
+/** The external id a custom source's provider role requires; the writer presents the same one. */
+export const providerExternalId = (sourceName: string, providerAccountId: string) => `rampart-${sourceName}-${providerAccountId}`;
+
+/** Read-only role in the Security Lake administrator account through which provider accounts find their sources. */
+export const customSourceReaderRoleName = (region: string) => `RampartCustomSourceReader-${region}`;
 
 /** Name of the replication role of a contributing Region (AWS requires the SecurityLake prefix). */
 export const replicationRoleName = (region: string) => `SecurityLakeRampartReplication-${region}`;

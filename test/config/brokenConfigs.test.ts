@@ -212,6 +212,28 @@ const cases: BrokenCase[] = [
     alone: true,
   },
   {
+    name: 'a second query subscriber for the same account',
+    edit: (c) => c.append('securitylake.yaml', `  - name: second-insights
+    account: security-tooling
+    sources: [SH_FINDINGS]
+    externalId: rampart-second-insights
+`),
+    expect: [{ rule: 'securitylake.subscriber-account', file: 'securitylake.yaml', at: 'security-tooling\n    sources: [SH_FINDINGS]', field: 'subscribers[1].account', hint: /merge the sources into subscriber "security-insights"/ }],
+    alone: true,
+  },
+  {
+    name: 'a query subscriber reading a version 1.0 source the views cannot read',
+    edit: (c) => c.replace('securitylake.yaml', '  - source: VPC_FLOW\n    version: "2.0"', '  - source: VPC_FLOW\n    version: "1.0"'),
+    expect: [{ rule: 'securitylake.subscriber-source-version', file: 'securitylake.yaml', at: 'VPC_FLOW, network-firewall', field: 'subscribers[0].sources[2]', hint: /set version: "2.0" for VPC_FLOW/ }],
+    alone: true,
+  },
+  {
+    name: 'views that look back further than the lake keeps data',
+    edit: (c) => c.replace('securitylake.yaml', '    externalId: rampart-security-insights', '    externalId: rampart-security-insights\n    lookbackDays: 500'),
+    expect: [{ rule: 'securitylake.subscriber-lookback', severity: 'warning', file: 'securitylake.yaml', at: '500', field: 'subscribers[0].lookbackDays', found: /500-day look-back over a lake that keeps data 400 days/ }],
+    alone: true,
+  },
+  {
     name: 'a subscriber reading a source that is not collected',
     edit: (c) => c.replace('securitylake.yaml', 'sources: [SH_FINDINGS,', 'sources: [LAMBDA_EXECUTION, SH_FINDINGS,'),
     expect: [{ rule: 'securitylake.subscriber-source', file: 'securitylake.yaml', at: 'LAMBDA_EXECUTION', field: 'subscribers[0].sources[0]', hint: /enable LAMBDA_EXECUTION under awsSources/ }],

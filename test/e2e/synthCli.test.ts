@@ -26,7 +26,7 @@ describe('npx cdk synth', () => {
     const out = path.join(workdir, 'cdk.out');
     const result = run('npx', ['cdk', 'synth', '--quiet', '-c', 'config=config/examples/pci-org', '-o', out]);
     expect([result.status, result.stderr.includes('Error')]).toEqual([0, false]);
-    expect(fs.readdirSync(out).filter((f) => f.endsWith('.template.json'))).toHaveLength(12);
+    expect(fs.readdirSync(out).filter((f) => f.endsWith('.template.json'))).toHaveLength(14);
     expect(fs.existsSync(dockerMarker)).toBe(false);
   }, 240_000);
 });

@@ -59,7 +59,8 @@ describe('desired state of the pci-org example', () => {
     expect(desired.securityLake.regions.map((r) => [r.region, r.replicateTo])).toEqual([['us-east-1', null], ['us-east-2', 'us-east-1'], ['us-west-2', 'us-east-1']]);
   });
 
-  it('resolves custom sources one per OCSF class (each registered in every lake Region)', () => {
+  it('resolves custom sources one per OCSF class, registered in the home Region', () => {
+    expect(desired.securityLake.customSourceRegion).toBe('us-east-1');
     expect(desired.securityLake.customSources.map((s) => [s.sourceName, s.eventClass])).toEqual([
       ['windows-sysmon-proc', 'PROCESS_ACTIVITY'], ['windows-sysmon-net', 'NETWORK_ACTIVITY'], ['windows-sysmon-file', 'FILE_ACTIVITY'],
       ['windows-sysmon-dns', 'DNS_ACTIVITY'], ['network-firewall', 'NETWORK_ACTIVITY'],

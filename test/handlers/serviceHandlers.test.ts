@@ -102,7 +102,7 @@ describe('Security Lake custom source', () => {
 
   it('registers the source with its class, crawler role and provider, and returns where to write', async () => {
     const lake = new FakeClient(() => ({ source: { provider: { roleArn: 'arn:aws:iam::222222222222:role/provider', location: 's3://lake/ext/windows-sysmon-proc/' } } }));
-    const result = await syncCustomSource(event('Create', props), lake);
+    const result = await syncCustomSource(event('Create', props), lake, 'us-east-1');
     expect(lake.calls).toEqual([{
       command: 'CreateCustomLogSourceCommand',
       input: {
@@ -112,33 +112,43 @@ describe('Security Lake custom source', () => {
     }]);
     expect(result).toEqual({
       PhysicalResourceId: 'windows-sysmon-proc@1.0',
-      Data: { ProviderRoleArn: 'arn:aws:iam::222222222222:role/provider', Location: 's3://lake/ext/windows-sysmon-proc/', CrawlerArn: '' },
+      Data: { ProviderRoleArn: 'arn:aws:iam::222222222222:role/provider', ProviderExternalId: props.ProviderExternalId, Location: 's3://lake/ext/windows-sysmon-proc/', CrawlerArn: '' },
     });
   });
 
-  it('takes over a source a retried create already registered', async () => {
-    const lake = new FakeClient(() => conflict());
-    await expect(syncCustomSource(event('Create', props), lake)).resolves.toMatchObject({ PhysicalResourceId: 'windows-sysmon-proc@1.0' });
+  it('takes over a source a retried create already registered, reading its provider from the listed sources', async () => {
+    const existing = { sourceName: 'windows-sysmon-proc', sourceVersion: '1.0', provider: { roleArn: 'arn:aws:iam::222222222222:role/existing', location: 's3://lake/ext/windows-sysmon-proc/1.0/' } };
+    const lake = new FakeClient((command) => (command === 'CreateCustomLogSourceCommand' ? conflict()
+      : { sources: [{ account: '222222222222', region: 'us-east-1', sources: [{ customLogSource: { ...existing, sourceName: 'other' } }, { customLogSource: existing }] }] }));
+    await expect(syncCustomSource(event('Create', props), lake, 'us-east-1')).resolves.toMatchObject({
+      PhysicalResourceId: 'windows-sysmon-proc@1.0', Data: { ProviderRoleArn: existing.provider.roleArn, Location: existing.provider.location },
+    });
+    expect(lake.calls[1]).toEqual({ command: 'ListLogSourcesCommand', input: { regions: ['us-east-1'], sources: [{ customLogSource: { sourceName: 'windows-sysmon-proc', sourceVersion: '1.0' } }], nextToken: undefined } });
+  });
+
+  it('fails the deployment when Security Lake says nothing about where to write', async () => {
+    const lake = new FakeClient((command) => (command === 'CreateCustomLogSourceCommand' ? conflict() : { sources: [] }));
+    await expect(syncCustomSource(event('Create', props), lake, 'us-east-1')).rejects.toThrow(/no provider role or location for custom source windows-sysmon-proc 1.0 in us-east-1/);
   });
 
   it('re-registers a changed source under the same name (Security Lake cannot update one in place)', async () => {
-    const lake = new FakeClient();
-    await syncCustomSource(event('Update', { ...props, EventClass: 'FILE_ACTIVITY' }, props), lake);
+    const lake = new FakeClient(() => ({ source: { provider: { roleArn: 'arn:aws:iam::222222222222:role/provider', location: 's3://lake/ext/windows-sysmon-proc/' } } }));
+    await syncCustomSource(event('Update', { ...props, EventClass: 'FILE_ACTIVITY' }, props), lake, 'us-east-1');
     expect(lake.calls.map((c) => [c.command, c.input.sourceName])).toEqual([
       ['DeleteCustomLogSourceCommand', 'windows-sysmon-proc'], ['CreateCustomLogSourceCommand', 'windows-sysmon-proc'],
     ]);
   });
 
   it('leaves a renamed source\'s old registration to the delete CloudFormation sends for it', async () => {
-    const lake = new FakeClient();
-    const result = await syncCustomSource(event('Update', { ...props, SourceName: 'sysmon-proc' }, props), lake);
+    const lake = new FakeClient(() => ({ source: { provider: { roleArn: 'arn:aws:iam::222222222222:role/provider', location: 's3://lake/ext/sysmon-proc/' } } }));
+    const result = await syncCustomSource(event('Update', { ...props, SourceName: 'sysmon-proc' }, props), lake, 'us-east-1');
     expect(lake.commands()).toEqual(['CreateCustomLogSourceCommand']);
     expect(result.PhysicalResourceId).toBe('sysmon-proc@1.0');
   });
 
   it('deletes on delete; already gone is fine', async () => {
     const lake = new FakeClient(() => notFound());
-    await expect(syncCustomSource(event('Delete', props), lake)).resolves.toEqual({ PhysicalResourceId: 'physical-id' });
+    await expect(syncCustomSource(event('Delete', props), lake, 'us-east-1')).resolves.toEqual({ PhysicalResourceId: 'physical-id' });
     expect(lake.calls).toEqual([{ command: 'DeleteCustomLogSourceCommand', input: { sourceName: 'windows-sysmon-proc', sourceVersion: '1.0' } }]);
   });
 });

@@ -3,9 +3,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { flattenOus, resolveCustomSources, type RampartConfig } from '../../config/model';
+import { deriveDesiredState } from '../../engine/desiredState';
 import { pciGuardrailScps } from '../../engine/pciGuardrails';
 import { packRules } from '../../stacks/awsConfig/conformancePacks';
+import { CONFIG_RECORDER_STACKSET_NAME, SERVICE_LINKED_ROLE_FUNCTION } from '../../stacks/awsConfig/configRecorder';
 import { EXECUTION_ROLE_STACKSET_NAME, TRUSTED_SERVICE_PRINCIPALS } from '../../stacks/organization/organizationStack';
+import { customSourceSettingsSchema } from '../../handlers/customSourceSetup';
+import { athenaNamedQueries, athenaViewStatements } from '../../query/athena';
 import { synthesizeLandingZone, type SynthesisResult } from '../../stacks/synthesize';
 import { cfnLint, describeFindings } from './cfnLint';
 
@@ -32,6 +36,16 @@ const resources = (stack: string, type: string) => Object.entries(template(stack
 const accountId = (name: string) => config.organization.accounts.find((a) => a.name === name)?.id as string;
 const getAtt = (logicalId: string, attribute: string) => ({ 'Fn::GetAtt': [logicalId, attribute] });
 
+/** A CloudFormation string as text, with each reference written as <LogicalId.Attribute> or <LogicalId>. */
+function joined(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as { 'Fn::Join'?: [string, unknown[]]; 'Fn::GetAtt'?: string[]; Ref?: string };
+  if (v['Fn::Join']) return v['Fn::Join'][1].map(joined).join(v['Fn::Join'][0]);
+  if (v['Fn::GetAtt']) return `<${v['Fn::GetAtt'].join('.')}>`;
+  if (v.Ref) return `<${v.Ref}>`;
+  throw new Error(`unexpected intrinsic ${JSON.stringify(value)}`);
+}
+
 /** Logical id of the OU resource for a path, found by walking names from the root. */
 function ouLogicalId(ouPath: string): string {
   const ous = resources('Rampart-Organization', 'AWS::Organizations::OrganizationalUnit');
@@ -50,6 +64,7 @@ describe('deployment targets', () => {
   it('creates one stack per deployment target with explicit account and Region, never one per member account', () => {
     const envs = Object.fromEntries(result.assembly.stacks.map((s) => [s.stackName, `${s.environment.account}/${s.environment.region}`]));
     expect(envs).toEqual({
+      'Rampart-ConfigDelivery': '222222222222/us-east-1',
       'Rampart-Organization': '111111111111/us-east-1',
       'Rampart-SecurityHub': '333333333333/us-east-1',
       'Rampart-Config-us-east-1': '333333333333/us-east-1',
@@ -61,6 +76,7 @@ describe('deployment targets', () => {
       'Rampart-SecurityLake-us-east-1': '222222222222/us-east-1',
       'Rampart-SecurityLake-us-east-2': '222222222222/us-east-2',
       'Rampart-SecurityLake-us-west-2': '222222222222/us-west-2',
+      'Rampart-LakeQuery-security-insights-us-east-1': '333333333333/us-east-1',
       'Rampart-Governance': '333333333333/us-east-1',
     });
   });
@@ -74,6 +90,8 @@ describe('deployment targets', () => {
     expect(deps('Rampart-SecurityHub')).toContain('Rampart-Organization');
     expect(deps('Rampart-SecurityLake-us-east-2')).toEqual(expect.arrayContaining(['Rampart-Organization', 'Rampart-SecurityLake-us-east-1']));
     expect(deps('Rampart-SecurityLake-us-east-1')).not.toContain('Rampart-SecurityLake-us-east-2');
+    expect(deps('Rampart-Organization').filter((d) => !d.endsWith('.assets'))).toEqual(['Rampart-ConfigDelivery']);
+    expect(deps('Rampart-LakeQuery-security-insights-us-east-1')).toContain('Rampart-SecurityLake-us-east-1');
   });
 });
 
@@ -133,7 +151,7 @@ describe('OrganizationStack', () => {
   });
 
   it('puts the execution role into every member account with a service-managed StackSet targeted at the top-level OUs', () => {
-    const [, stackSet] = resources('Rampart-Organization', 'AWS::CloudFormation::StackSet')[0];
+    const [, stackSet] = resources('Rampart-Organization', 'AWS::CloudFormation::StackSet').find(([, r]) => r.Properties.StackSetName === EXECUTION_ROLE_STACKSET_NAME) as [string, Resource];
     expect(stackSet.Properties).toMatchObject({ StackSetName: EXECUTION_ROLE_STACKSET_NAME, PermissionModel: 'SERVICE_MANAGED', AutoDeployment: { Enabled: true } });
     expect(stackSet.Properties.StackInstancesGroup).toEqual([{
       DeploymentTargets: { OrganizationalUnitIds: ['Security', 'Workloads', 'Sandbox'].map((ou) => getAtt(ouLogicalId(ou), 'Id')) },
@@ -150,12 +168,72 @@ describe('OrganizationStack', () => {
     expect(denies).toEqual(['KeepOffOwnRole', 'KeepOffServiceLinkedRoles', 'KeepOffExemptRole1', 'KeepOffExemptRole2']);
   });
 
+  it('puts an AWS Config recorder into every member account and enabled Region with a service-managed StackSet', () => {
+    const [, stackSet] = resources('Rampart-Organization', 'AWS::CloudFormation::StackSet').find(([, r]) => r.Properties.StackSetName === CONFIG_RECORDER_STACKSET_NAME) as [string, Resource];
+    expect(stackSet.Properties).toMatchObject({ PermissionModel: 'SERVICE_MANAGED', AutoDeployment: { Enabled: true }, Capabilities: ['CAPABILITY_IAM'] });
+    expect(stackSet.Properties.StackInstancesGroup).toEqual([{
+      DeploymentTargets: { OrganizationalUnitIds: ['Security', 'Workloads', 'Sandbox'].map((ou) => getAtt(ouLogicalId(ou), 'Id')) },
+      Regions: ['us-east-1', 'us-east-2', 'us-west-2'],
+    }]);
+    const body = JSON.parse(stackSet.Properties.TemplateBody as string);
+    // Global resource types (IAM) are recorded only in includeGlobalResourceTypesIn.
+    expect(body.Conditions.RecordsGlobalResources).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] });
+    expect(body.Resources.ConfigurationRecorder).toEqual({
+      Type: 'AWS::Config::ConfigurationRecorder',
+      DependsOn: 'ConfigServiceLinkedRole',
+      Properties: {
+        Name: 'default',
+        RoleARN: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig' },
+        RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: { 'Fn::If': ['RecordsGlobalResources', true, false] } },
+      },
+    });
+    expect(body.Resources.DeliveryChannel.Properties).toMatchObject({ S3BucketName: `rampart-config-${accountId('log-archive')}-us-east-1` });
+    expect(body.Resources.ServiceLinkedRoleFunction.Properties.Code.ZipFile).toBe(SERVICE_LINKED_ROLE_FUNCTION);
+    expect(body.Resources.ServiceLinkedRoleFunctionRole.Properties.Policies[0].PolicyDocument.Statement[0]).toMatchObject({
+      Action: 'iam:CreateServiceLinkedRole', Condition: { StringEquals: { 'iam:AWSServiceName': 'config.amazonaws.com' } },
+    });
+  });
+
   it('grants the security-tooling account read access to the organization', () => {
     const [, policy] = resources('Rampart-Organization', 'AWS::Organizations::ResourcePolicy')[0];
     expect((policy.Properties.Content as { Statement: unknown[] }).Statement).toEqual([expect.objectContaining({
       Effect: 'Allow', Principal: { AWS: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${accountId('security-tooling')}:root`]] }] },
       Action: ['organizations:Describe*', 'organizations:List*'],
     })]);
+  });
+});
+
+describe('ConfigDeliveryStack', () => {
+  const bucket = () => resources('Rampart-ConfigDelivery', 'AWS::S3::Bucket').find(([, r]) => r.Properties.BucketName === `rampart-config-${accountId('log-archive')}-us-east-1`) as [string, Resource];
+  const orgId = { 'Fn::GetAtt': ['OrganizationId', 'OrganizationId'] };
+
+  it('keeps the central Config bucket in the log-archive account, KMS-encrypted, versioned, private and with a lifecycle', () => {
+    expect(bucket()[1].Properties).toMatchObject({
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [expect.stringMatching(/^ConfigDeliveryKey/), 'Arn'] } } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: [expect.objectContaining({ ExpirationInDays: config.governance.evidence.retentionDays })] },
+    });
+  });
+
+  it('lets AWS Config deliver from the organization\'s accounts only, over TLS, as AWS documents for organization delivery', () => {
+    const [bucketId] = bucket();
+    const [, policy] = resources('Rampart-ConfigDelivery', 'AWS::S3::BucketPolicy').find(([, r]) => JSON.stringify(r.Properties.Bucket) === JSON.stringify({ Ref: bucketId })) as [string, Resource];
+    const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
+    const bySid = (sid: string) => statements.find((st) => st.Sid === sid);
+    const config = { Service: 'config.amazonaws.com' };
+    expect(bySid('AWSConfigBucketPermissionsCheck')).toMatchObject({ Effect: 'Allow', Principal: config, Action: 's3:GetBucketAcl', Condition: { StringEquals: { 'aws:SourceOrgID': orgId } } });
+    expect(bySid('AWSConfigBucketExistenceCheck')).toMatchObject({ Effect: 'Allow', Principal: config, Action: 's3:ListBucket', Condition: { StringEquals: { 'aws:SourceOrgID': orgId } } });
+    expect(bySid('AWSConfigBucketDelivery')).toMatchObject({
+      Effect: 'Allow', Principal: config, Action: 's3:PutObject',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/AWSLogs/*/Config/*']] },
+      Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceOrgID': orgId } },
+    });
+    expect(statements).toEqual(expect.arrayContaining([expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]));
+    Template.fromJSON(template('Rampart-ConfigDelivery')).hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: config, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: { StringEquals: { 'aws:SourceOrgID': orgId } } })]) },
+    });
   });
 });
 
@@ -272,7 +350,7 @@ describe('SecurityLakeRegionalStack', () => {
     });
   });
 
-  it('registers each custom source, one per OCSF class, in every lake Region', () => {
+  it('registers each custom source, one per OCSF class, only in the Region the engine\'s desired state names', () => {
     const expected = resolveCustomSources(config).map((s) => ({ SourceName: s.sourceName, EventClass: s.eventClass }));
     expect(expected).toEqual([
       { SourceName: 'windows-sysmon-proc', EventClass: 'PROCESS_ACTIVITY' },
@@ -281,12 +359,17 @@ describe('SecurityLakeRegionalStack', () => {
       { SourceName: 'windows-sysmon-dns', EventClass: 'DNS_ACTIVITY' },
       { SourceName: 'network-firewall', EventClass: 'NETWORK_ACTIVITY' },
     ]);
+    const customRegion = deriveDesiredState(config).securityLake.customSourceRegion;
+    expect(customRegion).toBe('us-east-1');
     for (const region of config.securityLake.regions) {
       const registered = resources(`Rampart-SecurityLake-${region}`, 'Custom::RampartSecurityLakeCustomSource').map(([, r]) => ({ SourceName: r.Properties.SourceName, EventClass: r.Properties.EventClass }));
-      expect(registered).toEqual(expected);
-      for (const [, source] of resources(`Rampart-SecurityLake-${region}`, 'Custom::RampartSecurityLakeCustomSource')) {
-        expect(source.Properties).toMatchObject({ SourceVersion: '1.0', ProviderAccountId: accountId('log-archive'), CrawlerRoleArn: expect.anything() });
-      }
+      expect([region, registered]).toEqual([region, region === customRegion ? expected : []]);
+    }
+    for (const [, source] of resources('Rampart-SecurityLake-us-east-1', 'Custom::RampartSecurityLakeCustomSource')) {
+      expect(source.Properties).toMatchObject({
+        SourceVersion: '1.0', ProviderAccountId: accountId('log-archive'), CrawlerRoleArn: expect.anything(),
+        ProviderExternalId: `rampart-${source.Properties.SourceName}-${accountId('log-archive')}`,
+      });
     }
   });
 
@@ -309,6 +392,158 @@ describe('SecurityLakeRegionalStack', () => {
         { AwsLogSource: { SourceName: 'VPC_FLOW', SourceVersion: '2.0' } },
         { CustomLogSource: { SourceName: 'network-firewall', SourceVersion: '1.0' } },
       ],
+    });
+  });
+});
+
+describe('custom-source ingestion (in the custom-source Region, written by the lake account)', () => {
+  const lake = 'Rampart-SecurityLake-us-east-1';
+  const policyOf = (source: string) => resources(lake, 'AWS::IAM::ManagedPolicy').find(([id]) => id.startsWith(`CustomSourceIngestionSource${source.replace(/-/g, '')}Permissions`))?.[1]
+    .Properties.PolicyDocument as { Statement: { Sid?: string; Action: string | string[]; Resource: unknown }[] };
+  const functionOf = (source: string) => resources(lake, 'AWS::Lambda::Function').find(([id]) => id.startsWith(`CustomSourceIngestionSource${source.replace(/-/g, '')}Handler`)) as [string, Resource];
+  /** The settings variable with CloudFormation's references written as <LogicalId.Attribute>. */
+  const settingsOf = (source: string) => JSON.parse(joined((functionOf(source)[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables.RAMPART_CUSTOM_SOURCE));
+
+  it('runs nowhere but the custom-source Region', () => {
+    for (const region of ['us-east-2', 'us-west-2']) {
+      expect(resources(`Rampart-SecurityLake-${region}`, 'AWS::Kinesis::Stream')).toHaveLength(0);
+      expect(resources(`Rampart-SecurityLake-${region}`, 'AWS::Lambda::EventSourceMapping')).toHaveLength(0);
+    }
+  });
+
+  it('feeds a Kinesis source from a KMS-encrypted stream, with partial batch failures, bisecting and bounded retries', () => {
+    const [streamId, stream] = resources(lake, 'AWS::Kinesis::Stream')[0];
+    expect(stream.Properties).toMatchObject({
+      Name: 'rampart-windows-sysmon', RetentionPeriodHours: 168, StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: { 'Fn::GetAtt': [expect.stringMatching(/^CustomSourceIngestionKey/), 'Arn'] } },
+    });
+    const [, mapping] = resources(lake, 'AWS::Lambda::EventSourceMapping').find(([, r]) => JSON.stringify(r.Properties.EventSourceArn) === JSON.stringify(getAtt(streamId, 'Arn'))) as [string, Resource];
+    expect(mapping.Properties).toMatchObject({
+      FunctionName: { Ref: functionOf('windows-sysmon')[0] }, StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'], BisectBatchOnFunctionError: true, MaximumRetryAttempts: 5,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/FailedBatches/), 'Arn'] } } },
+    });
+  });
+
+  it('feeds an S3 source from its raw-log bucket\'s notifications through an encrypted queue with its own dead-letter queue', () => {
+    const [bucketId, bucket] = resources(lake, 'AWS::S3::Bucket').find(([, r]) => r.Properties.BucketName === `rampart-raw-network-firewall-${accountId('log-archive')}-us-east-1`) as [string, Resource];
+    const [queueId, queue] = resources(lake, 'AWS::SQS::Queue').find(([id]) => id.includes('networkfirewallNotifications')) as [string, Resource];
+    expect(bucket.Properties.NotificationConfiguration).toEqual({ QueueConfigurations: [{ Event: 's3:ObjectCreated:*', Queue: getAtt(queueId, 'Arn') }] });
+    expect(queue.Properties).toMatchObject({
+      KmsMasterKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^CustomSourceIngestionKey/), 'Arn'] },
+      RedrivePolicy: { maxReceiveCount: 5, deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/networkfirewallNotificationDeadLetters/), 'Arn'] } },
+    });
+    const [dlqId] = resources(lake, 'AWS::SQS::Queue').find(([id]) => id.includes('networkfirewallNotificationDeadLetters')) as [string, Resource];
+    expect(template(lake).Resources[dlqId].Properties.KmsMasterKeyId).toBeDefined();
+    // S3 checks the queue policy when the notification is configured.
+    expect((template(lake).Resources[bucketId] as Resource & { DependsOn?: string[] }).DependsOn).toEqual([expect.stringMatching(/networkfirewallNotificationsPolicy/)]);
+    Template.fromJSON(template(lake)).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(queueId, 'Arn'), FunctionName: { Ref: functionOf('network-firewall')[0] }, FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('keeps rejected events in a KMS-encrypted, TLS-only, versioned dead-letter bucket for as long as the lake keeps data', () => {
+    const [bucketId, bucket] = resources(lake, 'AWS::S3::Bucket').find(([id]) => id.startsWith('CustomSourceIngestionDeadLetterBucket')) as [string, Resource];
+    expect(bucket.Properties).toMatchObject({
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: { Rules: [expect.objectContaining({ ExpirationInDays: config.securityLake.lifecycle.expirationDays })] },
+    });
+    const [, policy] = resources(lake, 'AWS::S3::BucketPolicy').find(([, r]) => JSON.stringify(r.Properties.Bucket) === JSON.stringify({ Ref: bucketId })) as [string, Resource];
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+  });
+
+  it('configures each handler from what CreateCustomLogSource returned, and its settings are what the handler accepts', () => {
+    const settings = settingsOf('windows-sysmon');
+    const sources = resolveCustomSources(config).filter((s) => s.configName === 'windows-sysmon');
+    expect(settings).toMatchObject({ name: 'windows-sysmon', mapping: 'builtin:windows-sysmon', region: 'us-east-1', deadLetterBucket: expect.stringMatching(/^<CustomSourceIngestionDeadLetterBucket/) });
+    expect(settings.routes).toEqual(sources.map((s) => {
+      const id = `CustomSource${s.sourceName.replace(/-/g, '')}`;
+      return { sourceName: s.sourceName, classUid: s.classUid, location: `<${id}.Location>`, roleArn: `<${id}.ProviderRoleArn>`, externalId: `<${id}.ProviderExternalId>` };
+    }));
+    // With the references filled in as CloudFormation would, the handler's own schema accepts the settings.
+    const deployed = JSON.stringify(settings)
+      .replace(/<(CustomSource[\w]+)\.ProviderRoleArn>/g, `arn:aws:iam::${accountId('log-archive')}:role/AmazonSecurityLake-Provider-$1-us-east-1`)
+      .replace(/<(CustomSource[\w]+)\.Location>/g, 's3://aws-security-data-lake-us-east-1-abc/ext/$1/1.0/')
+      .replace(/<[\w.]+>/g, 'resolved-value');
+    expect(customSourceSettingsSchema.safeParse(JSON.parse(deployed)).success).toBe(true);
+    expect(functionOf('windows-sysmon')[1].Properties).toMatchObject({ Architectures: ['x86_64'], Layers: [{ Ref: expect.stringMatching(/^CustomSourceIngestionDuckDbLayer/) }] });
+  });
+
+  it('lets each handler assume only its own sources\' provider roles and write only its own dead-letter prefix', () => {
+    for (const name of ['windows-sysmon', 'network-firewall']) {
+      const statements = policyOf(name).Statement;
+      const assume = statements.filter((st) => [st.Action].flat().includes('sts:AssumeRole'));
+      const own = resolveCustomSources(config).filter((s) => s.configName === name).map((s) => getAtt(`CustomSource${s.sourceName.replace(/-/g, '')}`, 'ProviderRoleArn'));
+      expect(assume.map((st) => [st.Resource].flat())).toEqual([own]);
+      const writes = statements.filter((st) => [st.Action].flat().includes('s3:PutObject'));
+      expect(writes.map((st) => st.Resource)).toEqual([{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^CustomSourceIngestionDeadLetterBucket/), 'Arn'] }, `/dead-letter/${name}/*`]] }]);
+      expect(statements.every((st) => st.Resource !== '*')).toBe(true);
+    }
+  });
+});
+
+describe('LakeQueryStack (rollup Region us-east-1, subscriber account security-tooling)', () => {
+  const query = 'Rampart-LakeQuery-security-insights-us-east-1';
+  const analyst = 'arn:aws:iam::333333333333:role/SecurityAnalyst';
+  const grantsTo = (principal: unknown) => resources(query, 'AWS::LakeFormation::PrincipalPermissions')
+    .filter(([, r]) => JSON.stringify((r.Properties.Principal as { DataLakePrincipalIdentifier: unknown }).DataLakePrincipalIdentifier) === JSON.stringify(principal))
+    .map(([, r]) => ({ resource: r.Properties.Resource, permissions: r.Properties.Permissions }));
+  const sharedTable = (suffix: string) => ({ Table: { CatalogId: accountId('log-archive'), DatabaseName: 'amazon_security_lake_glue_db_us_east_1', Name: `amazon_security_lake_table_us_east_1_${suffix}` } });
+
+  it('links the shared _2_0 tables of the three native sources and the subscribed custom source', () => {
+    const links = Object.fromEntries(resources(query, 'AWS::Glue::Table').map(([, r]) => {
+      const input = r.Properties.TableInput as { Name: string; TargetTable: unknown };
+      return [input.Name, input.TargetTable];
+    }));
+    const target = (name: unknown) => ({ CatalogId: accountId('log-archive'), DatabaseName: 'amazon_security_lake_glue_db_us_east_1', Name: name, Region: 'us-east-1' });
+    expect(links).toEqual({
+      sh_findings_2_0: target('amazon_security_lake_table_us_east_1_sh_findings_2_0'),
+      cloud_trail_mgmt_2_0: target('amazon_security_lake_table_us_east_1_cloud_trail_mgmt_2_0'),
+      vpc_flow_2_0: target('amazon_security_lake_table_us_east_1_vpc_flow_2_0'),
+      ext_network_firewall: target(getAtt('SharedTables', 'CustomTable0')),
+    });
+    Template.fromJSON(template(query)).hasResourceProperties('Custom::RampartSecurityLakeSharedTables', {
+      LakeAccountId: accountId('log-archive'), CustomSources: ['network-firewall'],
+    });
+  });
+
+  it('grants each configured principal SELECT on every shared table and DESCRIBE on its resource link', () => {
+    const grants = grantsTo(analyst);
+    for (const suffix of ['sh_findings_2_0', 'cloud_trail_mgmt_2_0', 'vpc_flow_2_0']) {
+      expect(grants).toContainEqual({ resource: sharedTable(suffix), permissions: ['SELECT'] });
+      expect(grants).toContainEqual({ resource: { Table: { CatalogId: '333333333333', DatabaseName: 'rampart_security_lake', Name: suffix } }, permissions: ['DESCRIBE'] });
+    }
+    expect(grants).toContainEqual({ resource: { Table: { CatalogId: accountId('log-archive'), DatabaseName: 'amazon_security_lake_glue_db_us_east_1', Name: getAtt('SharedTables', 'CustomTable0') } }, permissions: ['SELECT'] });
+    expect(grants).toContainEqual({ resource: { Table: { CatalogId: '333333333333', DatabaseName: 'rampart_security_lake', Name: 'ext_network_firewall' } }, permissions: ['DESCRIBE'] });
+    expect(grants).toContainEqual({ resource: { Table: { CatalogId: '333333333333', DatabaseName: 'rampart_security_insights', TableWildcard: {} } }, permissions: ['SELECT', 'DESCRIBE'] });
+    Template.fromJSON(template(query)).hasResourceProperties('AWS::LakeFormation::DataLakeSettings', { MutationType: 'APPEND' });
+  });
+
+  it('creates the three views in rampart_security_insights through Athena DDL over the links, with the default look-back', () => {
+    const [, views] = resources(query, 'Custom::RampartAthenaViews')[0];
+    expect(views.Properties).toMatchObject({ WorkGroup: 'rampart-security-insights', Database: 'rampart_security_insights' });
+    const statements = views.Properties.Views as { Name: string; Sql: string }[];
+    expect(statements.map((v) => v.Name)).toEqual(['security_hub_findings', 'cloudtrail_management', 'vpc_flow']);
+    const expected = athenaViewStatements({
+      sources: { SH_FINDINGS: { database: 'rampart_security_lake', table: 'sh_findings_2_0' }, CLOUD_TRAIL_MGMT: { database: 'rampart_security_lake', table: 'cloud_trail_mgmt_2_0' }, VPC_FLOW: { database: 'rampart_security_lake', table: 'vpc_flow_2_0' } },
+      lookbackDays: 90,
+    });
+    expect(statements.map((v) => v.Sql)).toEqual(expected.map((v) => v.createViewSql));
+    for (const view of statements) expect(view.Sql).toMatch(new RegExp(`^CREATE OR REPLACE VIEW rampart_security_insights\\.${view.Name} AS`));
+    expect(statements[2].Sql).toContain('rampart_security_lake.vpc_flow_2_0');
+  });
+
+  it('offers the named queries in a workgroup whose results are KMS-encrypted', () => {
+    const queries = resources(query, 'AWS::Athena::NamedQuery').map(([, r]) => r.Properties);
+    expect(queries.map((q) => q.Name)).toEqual(athenaNamedQueries().map((q) => q.name));
+    for (const q of queries) expect(q).toMatchObject({ Database: 'rampart_security_insights', WorkGroup: 'rampart-security-insights' });
+    Template.fromJSON(template(query)).hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: 'rampart-security-insights',
+      WorkGroupConfiguration: {
+        EnforceWorkGroupConfiguration: true,
+        ResultConfiguration: { EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: { 'Fn::GetAtt': [Match.stringLikeRegexp('^QueryResultsKey'), 'Arn'] } } },
+      },
     });
   });
 });
@@ -351,11 +586,12 @@ describe('GovernanceStack', () => {
 
 describe('cfn-lint', () => {
   // The stack templates themselves are linted for every example in examples.test.ts.
-  it('finds no errors in the templates embedded in the stacks: the execution-role StackSet and the conformance packs', () => {
+  it('finds no errors in the templates embedded in the stacks: the execution-role and Config recorder StackSets and the conformance packs', () => {
     const extra = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-lint-'));
     try {
-      const [, stackSet] = resources('Rampart-Organization', 'AWS::CloudFormation::StackSet')[0];
-      fs.writeFileSync(path.join(extra, 'execution-role.template.json'), stackSet.Properties.TemplateBody as string);
+      for (const [, stackSet] of resources('Rampart-Organization', 'AWS::CloudFormation::StackSet')) {
+        fs.writeFileSync(path.join(extra, `${stackSet.Properties.StackSetName}.template.json`), stackSet.Properties.TemplateBody as string);
+      }
       for (const [, pack] of resources('Rampart-Config-us-east-1', 'AWS::Config::OrganizationConformancePack')) {
         fs.writeFileSync(path.join(extra, `${pack.Properties.OrganizationConformancePackName}.template.json`), pack.Properties.TemplateBody as string);
       }

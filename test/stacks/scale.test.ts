@@ -26,8 +26,8 @@ describe('a 1,000-account organization', () => {
     expect(result.config.organization.accounts).toHaveLength(1008);
     expect(result.assembly.stacks.map((s) => s.stackName).sort()).toEqual([
       'Rampart-AccessAnalyzer-us-east-1', 'Rampart-AccessAnalyzer-us-east-2', 'Rampart-AccessAnalyzer-us-west-2',
-      'Rampart-Config-us-east-1', 'Rampart-Config-us-east-2', 'Rampart-Config-us-west-2',
-      'Rampart-Governance', 'Rampart-Organization', 'Rampart-SecurityHub',
+      'Rampart-Config-us-east-1', 'Rampart-Config-us-east-2', 'Rampart-Config-us-west-2', 'Rampart-ConfigDelivery',
+      'Rampart-Governance', 'Rampart-LakeQuery-security-insights-us-east-1', 'Rampart-Organization', 'Rampart-SecurityHub',
       'Rampart-SecurityLake-us-east-1', 'Rampart-SecurityLake-us-east-2', 'Rampart-SecurityLake-us-west-2',
     ]);
   });
