@@ -7,7 +7,7 @@ import { CHECK_RESULTS_DIR, CHECK_RESULTS_FILE } from '../../evidence/layout';
 import { MANIFEST_FILE } from '../../evidence/manifest';
 import type { EvidenceReport } from '../../evidence/report';
 import { verifyEvidenceSet } from '../../evidence/verify';
-import type { ChecksSummary, FrameworkSummary } from '../../handlers/evidence/steps';
+import type { FrameworkSummary } from '../../handlers/evidence/steps';
 import type { FakeAws } from '../../sandbox';
 import { findScenario } from '../../sandbox/scenarios';
 import { snsSlot } from '../../sandbox/state/sns';
@@ -20,20 +20,6 @@ import { resolveIntrinsics } from '../../workflows/local/intrinsics';
 import type { LocalSession } from '../../workflows/local/localSession';
 import { allStates, aslViolations } from './aslRules';
 import { autoRemediatingPciOrg, openSession, seededSandbox, workflowsOf } from './harness';
-
-// The local runner synthesizes the governance stack with the drift workflows only
-// (workflows/local/assembly.ts); until it takes governance extensions, this test adds the
-// Evidence workflow to that extension, as bin/cdk.ts does in a deployment.
-jest.mock('../../workflows/driftWorkflows', () => {
-  const actual = jest.requireActual<typeof import('../../workflows/driftWorkflows')>('../../workflows/driftWorkflows');
-  return {
-    ...actual,
-    driftWorkflows: (options: Parameters<typeof actual.driftWorkflows>[0]) => (stack: GovernanceStack) => {
-      actual.driftWorkflows(options)(stack);
-      (jest.requireActual('../../workflows/evidenceWorkflow') as typeof import('../../workflows/evidenceWorkflow')).evidenceWorkflow()(stack);
-    },
-  };
-});
 
 const config = autoRemediatingPciOrg();
 const HOME = { account: '333333333333', region: 'us-east-1' };
@@ -85,12 +71,6 @@ async function protectAsTheStackDoes(fake: FakeAws, bucket: string): Promise<voi
   s3.destroy();
 }
 
-interface EvidenceOutput {
-  checks: ChecksSummary;
-  sets: FrameworkSummary[];
-  notified: { messageId: string; notWritten: number };
-}
-
 describe('the Evidence workflow run locally, its bundled handlers against the loopback sandbox', () => {
   let fake: FakeAws;
   let server: Awaited<ReturnType<FakeAws['listen']>>;
@@ -121,8 +101,8 @@ describe('the Evidence workflow run locally, its bundled handlers against the lo
   });
 
   it('writes each framework\'s set and the run\'s check results to the evidence bucket, Object Locked for evidence.retentionDays, and tells compliance', async () => {
-    const { output } = await session.runner.run(EVIDENCE_NAME, {}, 'evidence-1');
-    const result = output as EvidenceOutput;
+    const result = await session.evidence();
+    expect(result).toMatchObject({ bucket, prefix: 'evidence/', notWritten: [] });
     expect(result.sets.map((s) => s.framework)).toEqual(config.governance.evidence.frameworks);
     const pci = result.sets.find((s) => s.framework === 'pci-dss-4.0') as FrameworkSummary;
     expect(pci).toMatchObject({ location: `s3://${bucket}/evidence/pci-dss-4.0/2026-12-05/`, results: { failed: 0, unknown: 0, satisfied: 105 } });
@@ -153,15 +133,16 @@ describe('the Evidence workflow run locally, its bundled handlers against the lo
     expect(notice?.attributes.audience?.StringValue).toBe('compliance');
     expect(notice?.subject).toBe('Rampart evidence: 0 failed control(s) across 2 framework(s)');
     expect(notice?.message).toContain(`s3://${bucket}/evidence/pci-dss-4.0/2026-12-05/report.html`);
-    expect(result.notified).toMatchObject({ messageId: notice?.messageId, notWritten: 0 });
+    expect(result.execution.output).toMatchObject({ notified: { messageId: notice?.messageId, notWritten: 0 } });
+    const verified = await session.verifyEvidence('pci-dss-4.0/2026-12-05');
+    expect(verified.verification).toMatchObject({ ok: true, problems: [] });
   }, 240_000);
 
   it('the next day, after a drift, fails the controls in the account it touches and marks them regressed against the set in the bucket', async () => {
     jest.setSystemTime(nextDay);
     fake.clock.set(nextDay);
     await findScenario('pci-standard-disabled')?.apply(fake, {});
-    const { output } = await session.runner.run(EVIDENCE_NAME, {}, 'evidence-2');
-    const pci = (output as EvidenceOutput).sets.find((s) => s.framework === 'pci-dss-4.0') as FrameworkSummary;
+    const pci = (await session.evidence()).sets.find((s) => s.framework === 'pci-dss-4.0') as FrameworkSummary;
     expect(pci.failing).toEqual([{ control: '2.2.1', where: 'payments-prod' }, { control: '10.7.2', where: 'payments-prod' }]);
     const report = JSON.parse(((await readEvidenceSet(clients, bucket, 'evidence/', 'pci-dss-4.0/2026-12-06')).get('report.json') as Buffer).toString('utf8')) as EvidenceReport;
     expect(report.previous).toEqual({ generatedAt: start.toISOString() });
