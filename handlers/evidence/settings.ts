@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { BUILTIN_FRAMEWORKS } from '../../config/schema/governance';
 import type { Attestation } from '../../evidence/attestations';
 import type { EvidenceException } from '../../evidence/exceptions';
 import { loadFrameworks, type FrameworkSet } from '../../frameworks/load';
@@ -48,14 +49,14 @@ export function frameworksOf(settings: EvidenceHandlerSettings): FrameworkSet {
   return { ...set, frameworks };
 }
 
-/** What a run may ask for: framework ids, or every framework the deployment knows. */
+/** What a run may ask for: framework ids, or "all" (as `rampart evidence --framework all`: the built-in frameworks and the user's overlays and custom frameworks). */
 export type FrameworkRequest = string[] | 'all' | undefined;
 
 /** The frameworks of a run: those requested (each known, or a clear error), else governance.yaml evidence.frameworks. */
 export function selectFrameworks(requested: FrameworkRequest, settings: EvidenceHandlerSettings): string[] {
   if (requested === undefined) return settings.frameworks;
   const known = [...frameworksOf(settings).frameworks.keys()];
-  if (requested === 'all') return known;
+  if (requested === 'all') return [...new Set([...BUILTIN_FRAMEWORKS, ...settings.userFrameworks.map((f) => f.id)])];
   const unknown = Array.isArray(requested) ? requested.filter((id) => typeof id !== 'string' || !known.includes(id)) : [requested];
   if (unknown.length || !Array.isArray(requested) || requested.length === 0) {
     throw new Error(`the run's input asks for frameworks ${JSON.stringify(requested)}: ${unknown.length ? `unknown ${unknown.map(String).join(', ')}; ` : ''}expected a non-empty list of ${known.join(', ')}, or "all"`);

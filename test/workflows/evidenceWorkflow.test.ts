@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { gunzipSync } from 'node:zlib';
 import { AwsClients } from '../../aws/clients';
 import { readEvidenceSet } from '../../aws/evidenceStore';
-import { CHECK_RESULTS_DIR, CHECK_RESULTS_FILE } from '../../evidence/layout';
+import { CHECK_RESULTS_DIR, CHECK_RESULTS_FILE, INVENTORY_FILE } from '../../evidence/layout';
 import { MANIFEST_FILE } from '../../evidence/manifest';
 import type { EvidenceReport } from '../../evidence/report';
 import { verifyEvidenceSet } from '../../evidence/verify';
@@ -50,6 +50,22 @@ describe('the Evidence state machine', () => {
 
   it('is started by EventBridge Scheduler on governance.yaml evidence.schedule', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: config.governance.evidence.schedule, FlexibleTimeWindow: { Mode: 'OFF' } });
+  });
+
+  it('logs and traces every execution, and gives each handler only what its step needs: evidence written under the prefix, never deleted or its retention bypassed', () => {
+    expect(machine?.Properties).toMatchObject({ TracingConfiguration: { Enabled: true }, LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false } });
+    const policies = Object.entries(resources).filter(([id, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && id.startsWith('EvidenceWorkflow'));
+    type Statement = { Sid: string; Action: string | string[]; Resource: unknown };
+    const statements = (name: string) => (policies.find(([id]) => id.includes(name))?.[1].Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const handler = statements('HandlerPermissions');
+    const actions = handler.flatMap((st) => [st.Action].flat());
+    expect(actions.filter((a) => /Delete|Bypass|PutBucket|PutObjectLegalHold|iam:|organizations:/.test(a))).toEqual([]);
+    const writes = handler.filter((st) => [st.Action].flat().includes('s3:PutObject'));
+    expect(writes.map((st) => JSON.stringify(st.Resource))).toEqual([expect.stringContaining('/runs/*'), expect.stringContaining('/evidence/*')]);
+    const machineStatements = statements('StateMachinePermissions');
+    const invoke = machineStatements.find((st) => st.Sid === 'InvokeHandlers');
+    // Its own three handlers and the five DriftCheck collectors it reuses, each by ARN.
+    expect((invoke?.Resource as unknown[]).length).toBe(8);
   });
 
   it('ships the check catalogue and the evidence settings beside each bundled handler', () => {
@@ -147,5 +163,38 @@ describe('the Evidence workflow run locally, its bundled handlers against the lo
     const report = JSON.parse(((await readEvidenceSet(clients, bucket, 'evidence/', 'pci-dss-4.0/2026-12-06')).get('report.json') as Buffer).toString('utf8')) as EvidenceReport;
     expect(report.previous).toEqual({ generatedAt: start.toISOString() });
     expect(report.frameworks[0].controls.filter((c) => c.result === 'failed').map((c) => [c.id, c.history.change])).toEqual([['2.2.1', 'regressed'], ['10.7.2', 'regressed']]);
+  }, 240_000);
+});
+
+describe('the Evidence workflow run locally in process, for the frameworks a run asks for', () => {
+  let fake: FakeAws;
+  let session: LocalSession;
+
+  beforeAll(async () => {
+    fake = await seededSandbox(config);
+    session = await openSession(config, fake, { now: () => fake.clock.now() });
+  }, 240_000);
+
+  afterAll(() => session?.close());
+
+  it('an unknown framework fails the run before anything is written, and compliance is told', async () => {
+    await expect(session.evidence({ frameworks: ['pci-dss-3.2.1'] })).rejects.toThrow(/unknown pci-dss-3\.2\.1; expected a non-empty list of .*pci-dss-4\.0/);
+    const topic = Object.values(fake.state.get(snsSlot, HOME.account, HOME.region).topics)[0];
+    expect(topic.messages.at(-1)?.subject).toBe('Rampart evidence: the run FAILED, no evidence was written');
+  }, 240_000);
+
+  it('"all" writes a verified set for every framework the deployment knows, beside the run\'s check results and inventory', async () => {
+    const run = await session.evidence({ frameworks: 'all' });
+    expect(run.notWritten).toEqual([]);
+    expect(run.sets.map((s) => s.framework).sort()).toEqual(['cccs-medium-pbhva', 'nist-800-53-r5', 'pci-dss-4.0']);
+    // Sets are dated by the execution's start (the local runner's library takes it from the wall clock).
+    const date = run.checks.startTime.slice(0, 10);
+    for (const set of run.sets) {
+      expect(set.location).toBe(`s3://${run.bucket}/${run.prefix}${set.framework}/${date}/`);
+      expect((await session.verifyEvidence(`${set.framework}/${date}`)).verification).toMatchObject({ ok: true, problems: [] });
+    }
+    const results = await session.verifyEvidence(`${CHECK_RESULTS_DIR}/${date}`);
+    expect(results.verification.ok).toBe(true);
+    expect([...results.files.keys()].sort()).toEqual([CHECK_RESULTS_FILE, INVENTORY_FILE, MANIFEST_FILE]);
   }, 240_000);
 });
