@@ -4,11 +4,10 @@
 //   -c validateTemplates=true     also run CDK's built-in CloudFormation validation
 import { formatIssue } from '../config/errors';
 import { parseAccountIdOverrides, SynthesisError } from '../stacks/accountDirectory';
+import { governanceWorkflows } from '../stacks/governance/governanceWorkflows';
 import { buildLandingZone } from '../stacks/landingZone';
 import { createRampartApp } from '../stacks/rampartApp';
 import { DEFAULT_CONFIG_DIR, loadValidConfig } from '../stacks/synthesize';
-import { driftWorkflows } from '../workflows/driftWorkflows';
-import { evidenceWorkflow } from '../workflows/evidenceWorkflow';
 
 function main(): void {
   const app = createRampartApp();
@@ -16,7 +15,8 @@ function main(): void {
   const configDir = String(context('config') ?? DEFAULT_CONFIG_DIR);
   const { config, warnings } = loadValidConfig(configDir);
   for (const warning of warnings) console.error(formatIssue(warning));
-  const landingZone = buildLandingZone(app, config, { accountIds: parseAccountIdOverrides(context('accountIds')), governanceExtensions: [driftWorkflows(), evidenceWorkflow()] });
+  const accountIds = parseAccountIdOverrides(context('accountIds'));
+  const landingZone = buildLandingZone(app, config, { accountIds, governanceExtensions: governanceWorkflows({ accountIds }) });
   for (const notice of landingZone.notices) console.error(`note: ${notice}`);
   app.synth();
 }

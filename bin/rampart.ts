@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAccess } from './commands/access';
 import { registerApprove } from './commands/approve';
 import { registerDrift } from './commands/drift';
 import { registerQuery } from './commands/query';
@@ -57,6 +58,7 @@ registerMapping(program);
 registerQuery(program);
 registerSampleLake(program);
 registerEvidence(program);
+registerAccess(program);
 registerDrift(program);
 registerRemediate(program);
 registerSnapshot(program);

@@ -7,6 +7,7 @@ import { canonicalJson } from './driftChecks/context';
 import { isAutoRemediable, type DriftType, type Severity } from './driftTypes';
 import { scopeRefKey, withScopes, type CollectionError, type Inventory, type ScopeRef, type ScopeSnapshot } from './inventory';
 import { parseRoleArn, roleExemption } from './roleTrust';
+import { denySid } from './trustPolicyDeny';
 
 /**
  * Remediation planning: from drifts and the governance policy to typed, idempotent actions.
@@ -480,9 +481,13 @@ function repairOf(drift: Drift): Repair {
     case 'AnalyzerMissing': return one({ kind: 'CreateAnalyzer', accountId: drift.facts.accountId, region: drift.facts.region, analyzerName: drift.facts.analyzerName, type: 'ORGANIZATION' });
     case 'ExternalTrustOnRole': {
       const f = drift.facts;
+      if (Object.values(f.principal).includes('*')) {
+        // A Deny on "*" would lock everyone out; the access-resolution workflow denies public trust outside the organization only.
+        return { reason: 'not remediated here: public trust is resolved by the access-resolution workflow, whose Deny keeps the organization in (a Deny on "*" would lock everyone out)' };
+      }
       return one({
         kind: 'DenyExternalTrust', accountId: f.accountId, roleArn: f.roleArn, roleName: f.roleName, findingId: f.findingId, findingRegions: f.findingRegions,
-        sid: statementId('RampartDenyExternal', f.findingId), principals: f.principal, actions: f.actions,
+        sid: denySid([f.findingId]), principals: f.principal, actions: f.actions,
       });
     }
     case 'PciSegmentationPath': {

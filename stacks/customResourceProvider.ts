@@ -133,7 +133,7 @@ export class HandlerProvider extends Construct {
 }
 
 /** One KMS key per stack for the CloudWatch Logs of its handlers. */
-class StackLogKey extends Construct {
+export class StackLogKey extends Construct {
   static of(scope: IConstruct): StackLogKey {
     const stack = Stack.of(scope);
     return (stack.node.tryFindChild('HandlerLogKey') as StackLogKey | undefined) ?? new StackLogKey(stack, 'HandlerLogKey');

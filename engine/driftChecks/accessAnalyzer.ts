@@ -1,8 +1,7 @@
-import { isUnderOu } from '../../config/model';
-import type { SourceLocation } from '../../config/source';
 import type { DriftType } from '../driftTypes';
-import type { AccessFinding, InventoryRole } from '../inventory';
-import { allowlistedBy, parseRoleArn, principalAccountId, roleExemption, trustGrants, type TrustGrant } from '../roleTrust';
+import type { AccessFinding } from '../inventory';
+import { allowlistedBy, parseRoleArn, roleExemption } from '../roleTrust';
+import { trustPolicyPaths } from '../segmentationPaths';
 import { sorted, type DriftCheckContext } from './context';
 
 const REGION_TYPES: DriftType[] = ['AnalyzerMissing', 'ExternalTrustOnRole'];
@@ -78,52 +77,26 @@ function checkExternalTrust(ctx: DriftCheckContext, findings: { finding: AccessF
 }
 
 /**
- * Principals of the organization outside the PCI OU that a role in a PCI account trusts.
- * Principals outside the organization are Access Analyzer's findings (ExternalTrustOnRole);
- * Rampart's own execution role and exempted roles are left out.
+ * Principals of the organization outside the PCI OU that a role in a PCI account trusts, not
+ * allowlisted (segmentationPaths.ts). Principals outside the organization are Access Analyzer's
+ * findings (ExternalTrustOnRole); Rampart's own execution role and exempted roles are left out.
  */
 function checkPciSegmentation(ctx: DriftCheckContext): void {
   const pciOu = ctx.desired.organization.pciOuPath;
-  if (!pciOu || !ctx.structure) return;
-  const desired = ctx.desired.accessAnalyzer;
-  const declaredAt = ctx.desired.organization.organizationalUnits.find((ou) => ou.path === pciOu)?.declaredAt ?? desired.declaredAt;
-  for (const account of ctx.checkedAccounts) {
-    if (!account.pci) continue;
-    const iam = ctx.read({ kind: 'iam.account', accountId: account.id }, ctx.inventory.accounts[account.id]?.iam, ['PciSegmentationPath']);
-    if (!iam) continue;
-    for (const role of iam.roles) {
-      if (role.name === ctx.desired.executionRoleName) continue;
-      if (roleExemption(role, desired.exemptRoles).exempt === true) continue;
-      for (const grant of trustGrants(role.trustPolicy)) {
-        if (grant.principalType !== 'AWS') continue;
-        checkGrant(ctx, account, role, grant, pciOu, declaredAt);
-      }
-    }
+  if (!pciOu) return;
+  const declaredAt = ctx.desired.organization.organizationalUnits.find((ou) => ou.path === pciOu)?.declaredAt ?? ctx.desired.accessAnalyzer.declaredAt;
+  for (const { path, account, role, grant } of trustPolicyPaths(ctx, ['PciSegmentationPath'])) {
+    const { source } = path;
+    if (path.status !== 'unlisted' || source.kind !== 'organization' || source.principalType !== 'AWS' || !source.accountId || !source.ouPath) continue;
+    const principalName = source.accountName ?? source.accountId;
+    ctx.add('PciSegmentationPath', ctx.accountScope(account), `${role.arn} trusts ${grant.principal}`, {
+      message: `role ${role.arn} in PCI account ${account.name} can be assumed by ${grant.principal} of ${principalName} in ${source.ouPath}, outside the PCI OU ${pciOu}${grant.conditional ? ' (under a condition)' : ''}`,
+      expected: null, actual: { principal: grant.principal, principalOuPath: source.ouPath, actions: grant.actions, conditional: grant.conditional },
+      declaredAt,
+      facts: {
+        accountId: account.id, roleArn: role.arn, roleName: role.name, principal: grant.principal, principalAccountId: source.accountId, principalOuPath: source.ouPath,
+        actions: grant.actions, conditional: grant.conditional,
+      },
+    });
   }
-}
-
-function checkGrant(
-  ctx: DriftCheckContext,
-  account: { id: string; name: string; ouPath: string },
-  role: InventoryRole,
-  grant: TrustGrant,
-  pciOu: string,
-  declaredAt: SourceLocation,
-): void {
-  const principalAccount = principalAccountId(grant.principal);
-  if (!principalAccount || principalAccount === account.id) return;
-  const principalOuPath = ctx.actualOuPath(principalAccount);
-  if (principalOuPath === undefined) return; // outside the organization: Access Analyzer reports it
-  if (isUnderOu(principalOuPath, pciOu)) return;
-  if (allowlistedBy(grant.principal, account.name, ctx.desired.accessAnalyzer.trustedPrincipals)) return;
-  const principalName = ctx.orgAccounts.get(principalAccount)?.name ?? principalAccount;
-  ctx.add('PciSegmentationPath', ctx.accountScope(account), `${role.arn} trusts ${grant.principal}`, {
-    message: `role ${role.arn} in PCI account ${account.name} can be assumed by ${grant.principal} of ${principalName} in ${principalOuPath}, outside the PCI OU ${pciOu}${grant.conditional ? ' (under a condition)' : ''}`,
-    expected: null, actual: { principal: grant.principal, principalOuPath, actions: grant.actions, conditional: grant.conditional },
-    declaredAt,
-    facts: {
-      accountId: account.id, roleArn: role.arn, roleName: role.name, principal: grant.principal, principalAccountId: principalAccount, principalOuPath,
-      actions: grant.actions, conditional: grant.conditional,
-    },
-  });
 }

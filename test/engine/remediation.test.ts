@@ -6,6 +6,7 @@ import { readScope, type Inventory, type ScopeSnapshot } from '../../engine/inve
 import {
   actionScopes, checkPrecondition, checkVerification, planRemediation, recheckDrift, recordAction, type PlannedAction, type RemediationPolicy,
 } from '../../engine/remediation';
+import { denySid } from '../../engine/trustPolicyDeny';
 import { applyAction } from './applyAction';
 import { DRIFT_SCENARIOS } from './driftScenarios';
 import { cleanInventory, IDS, ok, pciOrg } from './fixtures';
@@ -271,7 +272,7 @@ describe('idempotent actions', () => {
     const [planned] = planRemediation(scenario('ExternalTrustOnRole').report, desired, allAuto).actions;
     expect(planned.action).toEqual({
       kind: 'DenyExternalTrust', accountId: IDS.webProd, roleArn: `arn:aws:iam::${IDS.webProd}:role/vendor/VendorIntegration`, roleName: 'VendorIntegration',
-      findingId: 'finding-us-east-1-1', findingRegions: ['us-east-1', 'us-east-2'], sid: 'RampartDenyExternalfindinguseast11', principals: { AWS: '777777777777' }, actions: ['sts:AssumeRole'],
+      findingId: 'finding-us-east-1-1', findingRegions: ['us-east-1', 'us-east-2'], sid: denySid(['finding-us-east-1-1']), principals: { AWS: '777777777777' }, actions: ['sts:AssumeRole'],
     });
   });
 
