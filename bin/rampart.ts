@@ -27,6 +27,8 @@ program
   .description('Config-driven multi-account AWS security governance: build the landing zone, keep it true, prove it.')
   .showHelpAfterError('(run rampart --help for usage)')
   .configureHelp({ sortSubcommands: false })
+  // A command's options belong to it: `evidence --out` and `evidence report --out` are different options.
+  .enablePositionalOptions()
   // Usage errors exit 2 ("could not run"), keeping 1 for an invalid configuration.
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .addHelpText('after', `
@@ -41,6 +43,7 @@ Examples:
   rampart transform --source aws-network-firewall --input ocsf/samples/aws-network-firewall/flow.log --out out/
   rampart mapping check my-mapping.json
   rampart query failed-compliance-controls --lake out/lake
+  rampart evidence --framework all --state sandbox.json --out out/evidence
   rampart evidence verify out/evidence/pci-dss-4.0/2026-12-05
   rampart drift --state sandbox.json
   rampart remediate --state sandbox.json`);

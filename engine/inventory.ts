@@ -291,6 +291,8 @@ export const conformancePackSchema = z.strictObject({
       ruleName: z.string().min(1),
       compliance: z.enum(['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA']),
       nonCompliantAccountIds: z.array(accountIdSchema),
+      /** Accounts where AWS Config has not evaluated the rule (INSUFFICIENT_DATA), when read per account. */
+      insufficientDataAccountIds: z.array(accountIdSchema).optional(),
     }),
   ),
 });

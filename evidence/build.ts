@@ -1,6 +1,7 @@
 import type { CheckDescriber } from '../frameworks/checks';
 import type { Control, Framework } from '../frameworks/model';
 import { AccountSet } from './accountSet';
+import { CHECK_RESULTS_FILE } from './layout';
 import type { Attestation } from './attestations';
 import type { CheckResult, CheckStatus } from './checkResult';
 import { exceptionCovers, exceptionState, isOrganizationWide, type EvidenceException } from './exceptions';
@@ -48,10 +49,8 @@ export interface EvidenceInput {
 
 export interface EvidenceBuild {
   report: EvidenceReport;
-  /** Every usable check result, in result-id order. */
+  /** Every usable check result, in result-id order: the run's check-results file. */
   index: ResultIndex;
-  /** Per framework, positions in `index` of the results it judged (its check-results.jsonl). */
-  records: ReadonlyMap<string, Int32Array>;
 }
 
 /** How many findings of each kind a control lists; the counts always cover all of them. */
@@ -81,7 +80,6 @@ export function buildEvidenceReport(input: EvidenceInput): EvidenceBuild {
   const directory = new AccountDirectory(input.accounts);
   const index = indexResults(input.checkResults, input.describer, directory);
   const previous = previousControls(input.previous ?? []);
-  const records = new Map<string, Int32Array>();
   const unmatched: EvidenceReport['inputs']['unmatched'] = [];
   const aggregates = new Map<string, RefAggregate>();
   const pciKnown = directory.accounts.some((a) => a.pci);
@@ -132,9 +130,6 @@ export function buildEvidenceReport(input: EvidenceInput): EvidenceBuild {
 
     let usedCount = 0;
     for (let p = 0; p < used.length; p++) usedCount += used[p];
-    const frameworkRecords = new Int32Array(usedCount);
-    for (let p = 0, k = 0; p < used.length; p++) if (used[p]) frameworkRecords[k++] = p;
-    records.set(framework.id, frameworkRecords);
 
     const accounts = accountReports(directory, (i) => (pciOnly ? directory.accounts[i].pci : true) || evaluatedPerAccount[i] > 0, failedPerAccount, unknownPerAccount, evaluatedPerAccount);
     const notices = [...framework.notices];
@@ -148,7 +143,7 @@ export function buildEvidenceReport(input: EvidenceInput): EvidenceBuild {
       sources: framework.sources,
       appliesTo: framework.appliesTo,
       notices,
-      resultsUsed: frameworkRecords.length,
+      resultsUsed: usedCount,
       coverage: { total: controls.length, ...countBy(COVERAGE_KINDS, controls.map((c) => c.coverage)) },
       results: countBy(CONTROL_RESULTS, controls.map((c) => c.result)),
       history: countBy(HISTORY_CHANGES, controls.map((c) => c.history.change)),
@@ -178,7 +173,6 @@ export function buildEvidenceReport(input: EvidenceInput): EvidenceBuild {
       },
       frameworks,
     },
-    records,
   };
 }
 
@@ -441,7 +435,7 @@ function toFinding(index: ResultIndex, p: number, directory: AccountDirectory): 
   if (result.scope.region) finding.region = result.scope.region;
   if (result.evidence !== undefined) {
     const text = JSON.stringify(result.evidence, null, 1);
-    finding.evidence = text.length > EVIDENCE_CHARS ? `${text.slice(0, EVIDENCE_CHARS)}… (${text.length} characters; complete in check-results.jsonl)` : text;
+    finding.evidence = text.length > EVIDENCE_CHARS ? `${text.slice(0, EVIDENCE_CHARS)}… (${text.length} characters; complete in ${CHECK_RESULTS_FILE})` : text;
   }
   return finding;
 }

@@ -14,14 +14,21 @@ const relativePath = z
   .min(1)
   .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').some((part) => part === '..' || part === '.' || part === ''), 'a relative path inside the evidence directory');
 
+/** A file of another set this one relies on (the run's check results), addressed from this set's directory. */
+const referencePath = z.string().regex(/^\.\.\/\.\.\/_check-results\/\d{4}-\d{2}-\d{2}\/[\w.-]+$/, 'a path to the run\'s check results, ../../_check-results/<date>/<file>');
+const fileEntry = { sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().min(0) };
+
 export const manifestSchema = z.strictObject({
   schema: z.literal(MANIFEST_SCHEMA),
   framework: z.string().min(1),
   generatedAt: z.string().min(1),
   inventory: z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/), observedAt: z.string().optional(), source: z.string().optional() }).nullable(),
   algorithm: z.literal('SHA-256'),
-  files: z.array(z.strictObject({ path: relativePath, sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().min(0) })).min(1),
+  files: z.array(z.strictObject({ path: relativePath, ...fileEntry })).min(1),
+  references: z.array(z.strictObject({ path: referencePath, ...fileEntry })).optional(),
 });
+
+export type ManifestReference = NonNullable<z.infer<typeof manifestSchema>['references']>[number];
 
 export type EvidenceManifest = z.infer<typeof manifestSchema>;
 
@@ -42,7 +49,7 @@ export function inventorySha256(inventory: unknown): string {
 }
 
 export function buildManifest(
-  meta: { framework: string; generatedAt: string; inventory?: EvidenceManifest['inventory'] },
+  meta: { framework: string; generatedAt: string; inventory?: EvidenceManifest['inventory']; references?: ManifestReference[] },
   files: readonly { path: string; content: readonly Uint8Array[] }[],
 ): EvidenceManifest {
   return {
@@ -58,5 +65,6 @@ export function buildManifest(
         return { path: f.path, sha256: hash.digest('hex'), bytes: f.content.reduce((n, c) => n + c.byteLength, 0) };
       })
       .sort((a, b) => (a.path < b.path ? -1 : 1)),
+    ...(meta.references?.length ? { references: meta.references } : {}),
   };
 }

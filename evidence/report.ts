@@ -151,7 +151,7 @@ export interface ControlCheckReport {
   counts: Record<CheckStatus, number>;
 }
 
-/** One check result as the report cites it; `resultId` finds it in check-results.jsonl. */
+/** One check result as the report cites it; `resultId` finds it in the run's check-results.jsonl.gz. */
 export interface ScopeFinding {
   resultId: string;
   ref: string;
@@ -162,7 +162,7 @@ export interface ScopeFinding {
   region?: string;
   observedAt: string;
   detail: string;
-  /** The raw evidence, cut to a readable size (the complete record is in check-results.jsonl). */
+  /** The raw evidence, cut to a readable size (the complete record is in the run's check-results.jsonl.gz). */
   evidence?: string;
 }
 

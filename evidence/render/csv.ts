@@ -1,3 +1,4 @@
+import { CHECK_RESULTS_FILE } from '../layout';
 import type { ControlReport, FrameworkReport } from '../report';
 
 /** Columns of the per-framework CSV, one row per control; the first two identify the control for GRC imports. */
@@ -34,13 +35,14 @@ export const CSV_COLUMNS = [
 ] as const;
 
 /** RFC 4180 CSV (CRLF, quoted where needed) for one framework; cells that a spreadsheet would run as formulas are defused. */
-export function renderCsv(framework: FrameworkReport): string {
+/** `checkResultsPath`: where the run's check results are, from the CSV's directory (the evidence_file column). */
+export function renderCsv(framework: FrameworkReport, checkResultsPath: string = CHECK_RESULTS_FILE): string {
   const lines = [CSV_COLUMNS.join(',')];
-  for (const control of framework.controls) lines.push(row(framework, control).map(cell).join(','));
+  for (const control of framework.controls) lines.push(row(framework, control, checkResultsPath).map(cell).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
 
-function row(framework: FrameworkReport, c: ControlReport): string[] {
+function row(framework: FrameworkReport, c: ControlReport, checkResultsPath: string): string[] {
   const exception = c.exceptions.find((e) => e.state === 'expired') ?? c.exceptions[0];
   const failingAccounts = [...new Set(c.failing.map((f) => f.accountName ?? f.accountId).filter((a): a is string => a !== undefined))];
   const shownAll = c.failing.length === c.failingTotal;
@@ -58,7 +60,7 @@ function row(framework: FrameworkReport, c: ControlReport): string[] {
     accounts_evaluated: String(c.scope.accounts),
     regions: c.scope.regions.join(' '),
     failing_results: String(c.failingTotal),
-    failing_accounts: failingAccounts.join(' ') + (shownAll ? '' : ` (first ${c.failing.length} of ${c.failingTotal} results; all in check-results.jsonl)`),
+    failing_accounts: failingAccounts.join(' ') + (shownAll ? '' : ` (first ${c.failing.length} of ${c.failingTotal} results; all in ${CHECK_RESULTS_FILE})`),
     unknown_results: String(c.unknownTotal),
     excepted_results: String(c.exceptedTotal),
     exception_owner: exception?.owner ?? '',
@@ -73,7 +75,7 @@ function row(framework: FrameworkReport, c: ControlReport): string[] {
     nist_id: c.nistId ?? '',
     baselines: (c.baselines ?? []).join(' '),
     remediation: c.remediation.join(' | '),
-    evidence_file: framework.resultsUsed > 0 ? 'check-results.jsonl' : '',
+    evidence_file: framework.resultsUsed > 0 ? checkResultsPath : '',
   };
   return CSV_COLUMNS.map((column) => values[column]);
 }

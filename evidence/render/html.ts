@@ -13,7 +13,7 @@ import {
 /**
  * A self-contained HTML report: no scripts, no external assets (a Content-Security-Policy forbids
  * them), readable on screen and in print. Findings and raw evidence are capped per control so the
- * page stays small for large organizations; the complete records are in check-results.jsonl.
+ * page stays small for large organizations; the complete records are in the run's check-results.jsonl.gz.
  */
 export const HTML_FINDINGS_PER_CONTROL = 10;
 export const HTML_EVIDENCE_PER_CONTROL = 3;
@@ -205,7 +205,7 @@ function findingsTable(title: string, findings: ScopeFinding[], total: number): 
     .map((f) => `<tr><td>${esc(f.accountName ?? f.accountId ?? 'organization')}${f.accountId && f.accountName ? `<br><span class="muted">${esc(f.accountId)}</span>` : ''}</td><td>${esc(f.ou ?? '')}</td><td>${esc(f.region ?? '')}</td><td><code>${esc(f.ref)}</code></td><td>${esc(f.detail)}</td></tr>`)
     .join('');
   return `<h4>${esc(title)}: ${total}</h4><table class="findings"><thead><tr><th>Account</th><th>OU</th><th>Region</th><th>Check</th><th>Detail</th></tr></thead><tbody>${rows}</tbody></table>${
-    total > shown.length ? `<p class="muted">${total - shown.length} more in check-results.jsonl (the failing accounts are all listed in report.json).</p>` : ''
+    total > shown.length ? `<p class="muted">${total - shown.length} more in the run's check-results.jsonl.gz (the failing accounts are all listed in report.json).</p>` : ''
   }`;
 }
 

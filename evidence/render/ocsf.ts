@@ -129,5 +129,5 @@ function accountDetail(control: ControlReport, accountId: string, result: Contro
     const text = shown.map((f) => `${f.ref}${f.region ? ` (${f.region})` : ''}: ${f.detail}`).join('; ');
     return text.length > DETAIL_CHARS ? `${text.slice(0, DETAIL_CHARS)}…` : text;
   }
-  return `${result === 'failed' ? 'failing' : 'undetermined'} results in this account; see check-results.jsonl for ${control.checks.length} mapped check(s)`;
+  return `${result === 'failed' ? 'failing' : 'undetermined'} results in this account; see the run's check-results.jsonl.gz for ${control.checks.length} mapped check(s)`;
 }

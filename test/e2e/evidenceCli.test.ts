@@ -31,7 +31,7 @@ describe('rampart evidence report and verify', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/pci-dss-4.0\/2026-12-04 {2}PCI DSS v4.0: 0 failed, 0 unknown, 0 excepted, 105 satisfied, 144 manual/);
-    expect(rampart('evidence', 'verify', out)).toMatchObject({ status: 0, stdout: expect.stringMatching(/intact — 5 files match 1 manifest/) });
+    expect(rampart('evidence', 'verify', out)).toMatchObject({ status: 0, stdout: expect.stringMatching(/intact — 6 files match 2 manifest/) });
   });
 
   it('on the next day, reports the drift as a regression against the previous set, exit 1', () => {

@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { buildEvidenceReport, type EvidenceBuild } from '../../evidence/build';
 import { canonicalJson, inventorySha256, MANIFEST_FILE, sha256Hex } from '../../evidence/manifest';
 import { EvidenceVerifyError, verifyEvidence } from '../../evidence/verify';
+import { CHECK_RESULTS_DIR, CHECK_RESULTS_FILE } from '../../evidence/layout';
 import { EVIDENCE_FILES, EvidenceWriteError, evidenceFiles, writeEvidence } from '../../evidence/write';
 import { loadFrameworks } from '../../frameworks/load';
 import { temporaryDir } from '../frameworks/configDir';
@@ -17,23 +19,33 @@ function sampleBuild(): EvidenceBuild {
   });
 }
 
-function written(): { root: string; set: string } {
+function written(): { root: string; set: string; results: string } {
   const root = temporaryDir('rampart-evidence-');
   writeEvidence(sampleBuild(), root);
-  return { root, set: path.join(root, 'test-fw', '2026-12-05') };
+  return { root, set: path.join(root, 'test-fw', '2026-12-05'), results: path.join(root, CHECK_RESULTS_DIR, '2026-12-05', CHECK_RESULTS_FILE) };
 }
 
 describe('evidence sets and their manifest', () => {
   it('writes <framework>/<date>/ with every file listed in the manifest, and the inventory hash', () => {
     const { root, set } = written();
+    expect(fs.readdirSync(root).sort()).toEqual([CHECK_RESULTS_DIR, 'test-fw']);
     expect(fs.readdirSync(path.join(root, 'test-fw'))).toEqual(['2026-12-05']);
     expect(fs.readdirSync(set).sort()).toEqual([...Object.values(EVIDENCE_FILES), MANIFEST_FILE].sort());
     const manifest = JSON.parse(fs.readFileSync(path.join(set, MANIFEST_FILE), 'utf8'));
     expect(manifest).toMatchObject({ schema: 'rampart.evidence-manifest/v1', framework: 'test-fw', algorithm: 'SHA-256', inventory: { sha256: inventorySha256(inventory) } });
     for (const entry of manifest.files) expect(entry.sha256).toBe(sha256Hex(fs.readFileSync(path.join(set, entry.path))));
-    const lines = fs.readFileSync(path.join(set, EVIDENCE_FILES.results), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(verifyEvidence(root)).toMatchObject({ ok: true, filesChecked: 6, problems: [] });
+  });
+
+  it('writes the check results once per run, gzipped, pinned by hash in each framework\'s manifest', () => {
+    const { set, results } = written();
+    const lines = gunzipSync(fs.readFileSync(results)).toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.resultId)).toEqual(['org.pci-accounts-isolated@111111111111', 'org.pci-accounts-isolated@222222222222']);
-    expect(verifyEvidence(root)).toMatchObject({ ok: true, filesChecked: 5, problems: [] });
+    const manifest = JSON.parse(fs.readFileSync(path.join(set, MANIFEST_FILE), 'utf8'));
+    expect(manifest.references).toEqual([{ path: `../../${CHECK_RESULTS_DIR}/2026-12-05/${CHECK_RESULTS_FILE}`, sha256: sha256Hex(fs.readFileSync(results)), bytes: fs.statSync(results).size }]);
+    expect(fs.readFileSync(path.join(set, EVIDENCE_FILES.csv), 'utf8')).toContain(`../../${CHECK_RESULTS_DIR}/2026-12-05/${CHECK_RESULTS_FILE}`);
+    // A framework set verified on its own still checks the results it cites.
+    expect(verifyEvidence(set)).toMatchObject({ ok: true, filesChecked: 5 });
   });
 
   it('produces the same bytes for the same input (the file set is pure)', () => {
@@ -45,6 +57,11 @@ describe('evidence sets and their manifest', () => {
   it('never overwrites a set that exists', () => {
     const { root } = written();
     expect(() => writeEvidence(sampleBuild(), root)).toThrow(EvidenceWriteError);
+  });
+
+  it('compresses as gzip members any gzip reader joins', () => {
+    const [results] = evidenceFiles(sampleBuild());
+    expect(gunzipSync(Buffer.concat(results.files[0].content as Buffer[])).toString('utf8').split('\n')).toHaveLength(3);
   });
 
   it('hashes the inventory by content, whatever the key order', () => {
@@ -64,6 +81,17 @@ describe('verifyEvidence', () => {
     const result = verifyEvidence(set);
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([{ kind: 'changed', path: file, detail: expect.stringMatching(/SHA-256 differs/) }]);
+  });
+
+  it('detects one changed byte in the run\'s check results, from the whole tree and from a framework set alone', () => {
+    const { root, set, results } = written();
+    const bytes = fs.readFileSync(results);
+    bytes[bytes.length - 5] ^= 0x01;
+    fs.writeFileSync(results, bytes);
+    expect(verifyEvidence(root).problems).toEqual([{ kind: 'changed', path: `${CHECK_RESULTS_DIR}/2026-12-05/${CHECK_RESULTS_FILE}`, detail: expect.stringMatching(/SHA-256 differs/) }]);
+    expect(verifyEvidence(set).problems).toEqual([{ kind: 'changed', path: `../../${CHECK_RESULTS_DIR}/2026-12-05/${CHECK_RESULTS_FILE}`, detail: expect.stringMatching(/SHA-256 differs/) }]);
+    fs.rmSync(results);
+    expect(verifyEvidence(set).problems).toEqual([{ kind: 'missing', path: `../../${CHECK_RESULTS_DIR}/2026-12-05/${CHECK_RESULTS_FILE}`, detail: expect.stringMatching(/referenced by manifest.json/) }]);
   });
 
   it('detects a file cut short, a missing file and an extra file, in nested directories too', () => {
@@ -96,6 +124,10 @@ describe('verifyEvidence', () => {
     fs.writeFileSync(manifestPath, JSON.stringify(manifest));
     const result = verifyEvidence(set);
     expect(result.problems[0]).toMatchObject({ kind: 'manifest', detail: expect.stringMatching(/a relative path inside the evidence directory/) });
+    manifest.files[0].path = EVIDENCE_FILES.report;
+    manifest.references[0].path = '../../../../etc/passwd';
+    fs.writeFileSync(manifestPath, JSON.stringify(manifest));
+    expect(verifyEvidence(set).problems[0]).toMatchObject({ kind: 'manifest', detail: expect.stringMatching(/a path to the run's check results/) });
     fs.writeFileSync(manifestPath, '{not json');
     expect(verifyEvidence(set).problems[0]).toMatchObject({ kind: 'manifest', detail: expect.stringMatching(/not JSON/) });
   });
