@@ -1,0 +1,273 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AwsClients } from '../aws/clients';
+import { collectEvidenceInventory } from '../aws/evidenceCollection';
+import { resolveSource } from '../bin/commands/transform';
+import { formatIssue } from '../config/errors';
+import { writeScaledConfig } from '../config/generate';
+import { loadConfig } from '../config/load';
+import { resolveCustomSources, type RampartConfig } from '../config/model';
+import { BUILTIN_FRAMEWORKS } from '../config/schema/governance';
+import { deriveDesiredState } from '../engine/desiredState';
+import { detectDrift } from '../engine/detectDrift';
+import type { DriftReport } from '../engine/drift';
+import { formatDriftReport } from '../engine/driftTable';
+import { loadAttestations } from '../evidence/attestations';
+import { runEvidence } from '../evidence/run';
+import { verifyEvidence } from '../evidence/verify';
+import { EVIDENCE_FILES, writeEvidence } from '../evidence/write';
+import { loadFrameworks } from '../frameworks/load';
+import type { DriftSummary } from '../handlers/workflows/steps';
+import { RUN_FILES } from '../handlers/workflows/runFiles';
+import type { RemediationPlanFile } from '../handlers/workflows/remediationPlan';
+import { transformFiles } from '../ocsf/transformFiles';
+import { FakeAws } from '../sandbox';
+import { findScenario } from '../sandbox/scenarios';
+import { seedNewOrganization } from '../sandbox/seed/fromConfig';
+import { ORGANIZATION_REMEDIATION_ROLE_NAME } from '../stacks/organization/organizationStack';
+import { DEFAULT_CONFIG_DIR, synthesizeLandingZone } from '../stacks/synthesize';
+import { buildEvidenceSettings } from '../workflows/evidenceSettings';
+import { deployLocally } from '../workflows/local/localDeployment';
+import { LocalSession } from '../workflows/local/localSession';
+import { bootstrapDelegatedAdministration, buildLandingZone } from './buildLandingZone';
+import { DEMO_SCENARIOS } from './driftScenarios';
+import type { StepReporter } from './progress';
+import { seedWhatTheExecutorLeaves } from './sandboxFillIns';
+
+export interface DemoOptions {
+  /** Configuration directory (default config/examples/pci-org). */
+  config?: string;
+  /** Where every artifact goes (default ./out). */
+  out?: string;
+  /** Scale the configuration to this many extra workload accounts (written to <out>/config-N). */
+  accounts?: number;
+}
+
+export interface DemoSummary {
+  config: string;
+  out: string;
+  /** The sandbox state after remediation (rampart drift/remediate --state). */
+  sandbox: string;
+  accounts: number;
+  synth: { stacks: number; resources: number; nagPacks: string[] };
+  build: { executorActions: number; rounds: number; seeded: string[]; left: Record<string, number> };
+  injected: { scenario: string; drift: string; changes: string[] }[];
+  drift: { found: number; byType: Record<string, number>; unknownScopes: number };
+  remediation: {
+    repaired: number;
+    applied: { description: string; driftTypes: string[] }[];
+    awaitingApproval: { description: string; driftTypes: string[]; modeReason: string }[];
+    reportOnly: { type: string; message: string; reason: string }[];
+    notApplied: { description: string; outcome: string }[];
+    /** Drift types still present after the Remediate run. */
+    remainingByType: Record<string, number>;
+  };
+  lake: { dir: string; in: number; written: number; rejected: number; bySource: Record<string, { in: number; written: number; rejected: number }> };
+  evidence: {
+    dir: string;
+    frameworks: { id: string; name: string; failed: number; unknown: number; satisfied: number; excepted: number; manual: number; notApplicable: number; html: string; failedControls: string[] }[];
+  };
+  verify: { ok: boolean; manifests: number; files: number; problems: string[] };
+  elapsedSeconds: number;
+}
+
+/** Sample logs shipped with Rampart for a shipped mapping (builtin:<name>). */
+const SAMPLES_DIR = path.join(__dirname, '..', 'ocsf', 'samples');
+const NAG_PACKS = ['AwsSolutions', 'NIST 800-53 R5', 'PCI DSS 3.2.1'];
+
+/**
+ * The whole job against FakeAws, step by step: validate ▸ synthesize ▸ build the landing zone
+ * through the executor ▸ inject drift ▸ DriftCheck ▸ Remediate ▸ custom-source logs into a local
+ * lake ▸ Evidence for every framework ▸ verify the manifests. Every artifact goes under `out`.
+ */
+export async function runDemo(options: DemoOptions, reporter: StepReporter): Promise<DemoSummary> {
+  const started = Date.now();
+  const out = path.resolve(options.out ?? 'out');
+  const baseConfig = options.config ?? DEFAULT_CONFIG_DIR;
+  fs.mkdirSync(out, { recursive: true });
+  for (const dir of ['cdk.out', 'lake', 'evidence']) fs.rmSync(path.join(out, dir), { recursive: true, force: true });
+
+  const config = await reporter.run('Validate the configuration', async () => {
+    const dir = options.accounts ? writeScaledConfig(baseConfig, path.join(out, `config-${options.accounts}`), { accounts: options.accounts }) : baseConfig;
+    const loaded = loadConfig(dir, { now: new Date() });
+    if (!loaded.config) throw new Error(`${dir} is not valid:\n${loaded.issues.filter((i) => i.severity === 'error').map(formatIssue).join('\n')}`);
+    return loaded.config;
+  }, (c) => `${path.relative(process.cwd(), c.dir) || '.'}: ${c.organization.accounts.length} accounts, ${c.global.enabledRegions.length} Regions, ${c.organization.serviceControlPolicies.length} SCPs`);
+
+  const synth = await reporter.run('Synthesize the stacks (cdk-nag)', async () => {
+    const result = synthesizeLandingZone({ configDir: config.dir, outdir: path.join(out, 'cdk.out') });
+    const stacks = result.assembly.stacks;
+    return { stacks: stacks.length, resources: stacks.reduce((n, s) => n + Object.keys(s.template.Resources ?? {}).length, 0), nagPacks: NAG_PACKS };
+  }, (s) => `${s.stacks} stacks, ${s.resources} resources in ${path.relative(process.cwd(), path.join(out, 'cdk.out')) || '.'}; cdk-nag ${s.nagPacks.join(', ')}: no unacknowledged findings`);
+
+  const fake = FakeAws.create({ seed: 1 });
+  let pendingApproval: ((request: { token: string; payload: Record<string, unknown> }) => void) | undefined;
+  let session: LocalSession | undefined;
+  try {
+    const build = await reporter.run('Build the landing zone in FakeAws', async (note) => {
+      note('a new organization: accounts in the root');
+      const seeded = seedNewOrganization(fake, config);
+      note('deploying the workflows locally');
+      session = await LocalSession.open({ config, fake, approvals: 'wait', onApprovalRequested: (request) => pendingApproval?.(request) });
+      const { account, region } = session.workflows.env;
+      const deployment = await deployLocally(session.workflows, session.sandbox);
+      const clients = new AwsClients({
+        homeAccountId: account, homeRegion: region, executionRoleName: config.global.executionRoleName, organizationRoleName: ORGANIZATION_REMEDIATION_ROLE_NAME, base: deployment.handlerBase,
+      });
+      try {
+        const desired = deriveDesiredState(config);
+        await bootstrapDelegatedAdministration(clients, desired, seeded.accountIds);
+        note('Rampart\'s executor applying the plan');
+        const first = await buildLandingZone(clients, config, desired, () => new Date());
+        const filled = await seedWhatTheExecutorLeaves(fake, config, first, seeded.accountIds);
+        const second = filled.length ? await buildLandingZone(clients, config, desired, () => new Date()) : first;
+        return {
+          executorActions: first.applied + (second === first ? 0 : second.applied), rounds: first.rounds + (second === first ? 0 : second.rounds),
+          seeded: [`${seeded.accountIds ? Object.keys(seeded.accountIds).length : 0} accounts in the root (account vending)`, `${seeded.executionRoles} execution roles (a StackSet deploys them)`, ...filled],
+          left: second.remaining,
+        };
+      } finally {
+        clients.destroy();
+      }
+    }, (b) => `${b.executorActions} actions by Rampart's executor in ${b.rounds} rounds (OUs, SCPs, trusted access, delegated admins, Security Hub, Config, Security Lake, Access Analyzer); `
+      + `seeded by the sandbox: ${b.seeded.join(', ')}; ${Object.keys(b.left).length ? `still drifted: ${formatCounts(b.left)}` : 'no drift left'}`);
+    const live = session as unknown as LocalSession;
+
+    const injected = await reporter.run(`Inject ${DEMO_SCENARIOS.length} drifts`, async () => {
+      const done: DemoSummary['injected'] = [];
+      for (const { scenario, drift } of DEMO_SCENARIOS) {
+        const named = findScenario(scenario);
+        if (!named) throw new Error(`no sandbox scenario ${scenario}`);
+        done.push({ scenario, drift, changes: (await named.apply(fake, {})).changes });
+      }
+      return done;
+    }, (list) => list.map((i) => i.scenario).join(', '));
+
+    const drift = await reporter.run('Run DriftCheck (state machine, locally)', () => live.driftCheck(),
+      (run) => `${run.report.drifts.length} drift(s), ${run.report.unknownScopes.length} unreadable scope(s), ${run.execution.transitions} state transitions`);
+    reporter.print(formatDriftReport(drift.report));
+
+    const remediation = await reporter.run('Run Remediate with governance.yaml\'s policy', async () => {
+      const result = await remediateLeavingApprovalsOpen(live, fake, drift.summary, (handler) => { pendingApproval = handler; });
+      const after = await live.driftCheck();
+      fake.save(path.join(out, 'sandbox.json'));
+      return { ...result, remainingByType: countByType(after.report) };
+    }, (r) => `${r.repaired} repaired, ${r.awaitingApproval.length} awaiting approval, ${r.reportOnly.length} report-only`);
+    for (const a of remediation.awaitingApproval) reporter.print(`  awaiting approval: ${a.description}${a.modeReason ? ` (${a.modeReason})` : ''}`);
+    if (remediation.awaitingApproval.length) reporter.print(`  a person approves with: rampart remediate --state ${path.relative(process.cwd(), path.join(out, 'sandbox.json'))} --config ${config.dir}, then the rampart approve TOKEN --endpoint URL it prints`);
+    for (const r of remediation.reportOnly) reporter.print(`  report-only: ${r.message} (${r.reason})`);
+
+    const lake = await reporter.run('Transform the sample custom-source logs into the local lake', () => transformSamples(config, path.join(out, 'lake')),
+      (l) => `${l.in} records in = ${l.written} written + ${l.rejected} rejected (${Object.keys(l.bySource).join(', ')}) in ${path.relative(process.cwd(), l.dir)}`);
+
+    const evidenceDir = path.join(out, 'evidence');
+    const evidence = await reporter.run('Run Evidence for every framework', () => runAllEvidence(config, live, evidenceDir),
+      (e) => e.frameworks.map((f) => `${f.id} ${f.failed} failed / ${f.unknown} unknown / ${f.satisfied} satisfied`).join('; '));
+
+    const verify = await reporter.run('Verify the evidence manifests', async () => {
+      const result = verifyEvidence(evidenceDir);
+      if (!result.ok) throw new Error(`evidence does not match its manifests: ${result.problems.map((p) => `${p.kind} ${p.path}`).join(', ')}`);
+      return { ok: result.ok, manifests: result.manifests.length, files: result.filesChecked, problems: result.problems.map((p) => `${p.kind} ${p.path} ${p.detail}`) };
+    }, (v) => `${v.files} files match ${v.manifests} manifests`);
+
+    return {
+      config: config.dir, out, sandbox: path.join(out, 'sandbox.json'), accounts: config.organization.accounts.length, synth, build, injected,
+      drift: { found: drift.report.drifts.length, byType: countByType(drift.report), unknownScopes: drift.report.unknownScopes.length },
+      remediation, lake, evidence: { dir: evidenceDir, frameworks: evidence.frameworks }, verify,
+      elapsedSeconds: Math.round((Date.now() - started) / 100) / 10,
+    };
+  } finally {
+    (session as LocalSession | undefined)?.close();
+  }
+}
+
+/**
+ * Runs Remediate after the drift check. Auto actions are applied. Approval actions are asked for
+ * and left unanswered: the demo closes each request as its timeout would (approvalTimeoutHours),
+ * since the run applies its waves in order and would otherwise wait for a person before the later
+ * waves. Their drift stays, to be approved in a later run (rampart remediate + rampart approve).
+ */
+async function remediateLeavingApprovalsOpen(session: LocalSession, fake: FakeAws, after: DriftSummary,
+  listen: (handler: (request: { token: string; payload: Record<string, unknown> }) => void) => void): Promise<Omit<DemoSummary['remediation'], 'remainingByType'>> {
+  const { account, region } = session.workflows.env;
+  const asked = new Set<number>();
+  listen((request) => {
+    asked.add((request.payload as { index: number }).index);
+    fake.taskTokens.fail(request.token, account, region, 'States.Timeout', 'not answered: the demo leaves approvals to a person');
+  });
+  const run = await session.remediate({ after });
+  const file = await session.read<RemediationPlanFile>(RUN_FILES.remediationPlan(run.summary.runId));
+  const applied = run.records.filter((r) => r.outcome === 'applied');
+  return {
+    repaired: applied.reduce((n, r) => n + r.driftIds.length, 0),
+    applied: applied.map((r) => ({ description: r.description, driftTypes: file.plan.actions.find((a) => a.id === r.actionId)?.driftTypes ?? [] })),
+    awaitingApproval: file.plan.actions.flatMap((a, index) => a.mode === 'approve' && asked.has(index) ? [{ description: a.description, driftTypes: a.driftTypes, modeReason: a.modeReason ?? '' }] : []),
+    reportOnly: file.plan.reported.map((r) => ({ type: r.type, message: r.message, reason: r.reason })),
+    notApplied: run.records.filter((r) => r.mode === 'auto' && r.outcome !== 'applied').map((r) => ({ description: r.description, outcome: r.outcome })),
+  };
+}
+
+/** Every custom source of securitylake.yaml whose shipped mapping has sample logs, transformed into `dir`. */
+async function transformSamples(config: RampartConfig, dir: string): Promise<DemoSummary['lake']> {
+  const bySource: DemoSummary['lake']['bySource'] = {};
+  const names = [...new Set(resolveCustomSources(config).map((s) => s.configName))];
+  for (const name of names) {
+    const declared = config.securityLake.customSources.find((s) => s.name === name);
+    const builtin = declared?.mapping.startsWith('builtin:') ? declared.mapping.slice('builtin:'.length) : undefined;
+    const samples = builtin ? path.join(SAMPLES_DIR, builtin) : undefined;
+    if (!samples || !fs.existsSync(samples)) continue;
+    const inputs = fs.readdirSync(samples).map((f) => path.join(samples, f));
+    const { source, region } = resolveSource({ source: name, config: config.dir });
+    const counts = await transformFiles({ source, inputs, outDir: dir, region });
+    if (counts.in !== counts.written + counts.rejected) throw new Error(`${name}: ${counts.in} records in but ${counts.written} written + ${counts.rejected} rejected`);
+    bySource[name] = { in: counts.in, written: counts.written, rejected: counts.rejected };
+  }
+  if (!Object.keys(bySource).length) throw new Error(`no custom source in ${config.dir}/securitylake.yaml uses a shipped mapping with sample logs (${fs.readdirSync(SAMPLES_DIR).join(', ')})`);
+  const total = (k: 'in' | 'written' | 'rejected') => Object.values(bySource).reduce((n, c) => n + c[k], 0);
+  return { dir, in: total('in'), written: total('written'), rejected: total('rejected'), bySource };
+}
+
+/** Evidence for every built-in framework, overlay and custom framework, collected from the sandbox as the security-tooling account. */
+async function runAllEvidence(config: RampartConfig, session: LocalSession, dir: string): Promise<{ frameworks: DemoSummary['evidence']['frameworks'] }> {
+  const now = new Date();
+  const set = loadFrameworks(config);
+  const errors = set.issues.filter((i) => i.severity === 'error');
+  if (errors.length) throw new Error(errors.map(formatIssue).join('\n'));
+  const wanted = [...new Set([...BUILTIN_FRAMEWORKS, ...config.governance.evidence.overlays.map((o) => o.id), ...config.governance.evidence.customFrameworks.map((c) => c.id)])];
+  const attestationFile = path.join(config.dir, 'attestations.yaml');
+  const attestations = fs.existsSync(attestationFile) ? loadAttestations(attestationFile).attestations : [];
+  const settings = buildEvidenceSettings(config);
+  const { account, region } = session.workflows.env;
+  const clients = new AwsClients({
+    homeAccountId: account, homeRegion: region, executionRoleName: config.global.executionRoleName, organizationRoleName: ORGANIZATION_REMEDIATION_ROLE_NAME,
+    base: session.sandbox.admin(account), sessionName: 'rampart-evidence',
+  });
+  try {
+    const inventory = await collectEvidenceInventory(clients, settings.desired, settings.conformancePackRules, { collectedAt: now.toISOString(), maxConcurrency: config.governance.drift.maxConcurrency });
+    const { build } = runEvidence({
+      now, settings, inventory, driftReport: detectDrift(settings.desired, inventory), describer: set.describer,
+      frameworks: wanted.map((id) => set.frameworks.get(id)!), attestations, inventorySource: 'fakeaws:rampart-demo',
+    });
+    const sets = writeEvidence(build, dir, inventory);
+    return {
+      frameworks: build.report.frameworks.map((f) => ({
+        id: f.id, name: f.name, failed: f.results.failed, unknown: f.results.unknown, satisfied: f.results.satisfied, excepted: f.results.excepted,
+        manual: f.results.manual, notApplicable: f.results['not-applicable'],
+        html: path.join(dir, sets.find((s) => s.framework === f.id)?.dir ?? f.id, EVIDENCE_FILES.html),
+        failedControls: f.controls.filter((c) => c.result === 'failed').map((c) => c.id),
+      })),
+    };
+  } finally {
+    clients.destroy();
+  }
+}
+
+function countByType(report: DriftReport): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const d of report.drifts) out[d.type] = (out[d.type] ?? 0) + 1;
+  return out;
+}
+
+export function formatCounts(counts: Record<string, number>): string {
+  return Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ');
+}
