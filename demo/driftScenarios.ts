@@ -8,4 +8,5 @@ export const DEMO_SCENARIOS: readonly { scenario: string; drift: DriftType }[] =
   { scenario: 'securitylake-source-stopped', drift: 'AwsSourceNotCollecting' },
   { scenario: 'role-trusted-by-external-account', drift: 'ExternalTrustOnRole' },
   { scenario: 'pci-account-moved', drift: 'AccountMovedOu' },
+  { scenario: 'pci-role-trusted-by-non-pci-account', drift: 'PciSegmentationPath' },
 ];

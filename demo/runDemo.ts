@@ -15,7 +15,8 @@ import { formatDriftReport } from '../engine/driftTable';
 import { loadAttestations } from '../evidence/attestations';
 import { runEvidence } from '../evidence/run';
 import { verifyEvidence } from '../evidence/verify';
-import { EVIDENCE_FILES, writeEvidence } from '../evidence/write';
+import { CHECK_RESULTS_DIR, CHECK_RESULTS_FILE } from '../evidence/layout';
+import { CHECK_RESULTS_SET, EVIDENCE_FILES, writeEvidence } from '../evidence/write';
 import { loadFrameworks } from '../frameworks/load';
 import type { DriftSummary } from '../handlers/workflows/steps';
 import { RUN_FILES } from '../handlers/workflows/runFiles';
@@ -65,7 +66,9 @@ export interface DemoSummary {
   lake: { dir: string; in: number; written: number; rejected: number; bySource: Record<string, { in: number; written: number; rejected: number }> };
   evidence: {
     dir: string;
-    frameworks: { id: string; name: string; failed: number; unknown: number; satisfied: number; excepted: number; manual: number; notApplicable: number; html: string; failedControls: string[] }[];
+    frameworks: { id: string; name: string; failed: number; unknown: number; satisfied: number; excepted: number; manual: number; notApplicable: number; html: string; failedControls: string[]; failingChecks: string[] }[];
+    /** The run's check results (gzipped JSON lines), under its own manifest. */
+    checkResults: string;
   };
   verify: { ok: boolean; manifests: number; files: number; problems: string[] };
   elapsedSeconds: number;
@@ -173,7 +176,7 @@ export async function runDemo(options: DemoOptions, reporter: StepReporter): Pro
     return {
       config: config.dir, out, sandbox: path.join(out, 'sandbox.json'), accounts: config.organization.accounts.length, synth, build, injected,
       drift: { found: drift.report.drifts.length, byType: countByType(drift.report), unknownScopes: drift.report.unknownScopes.length },
-      remediation, lake, evidence: { dir: evidenceDir, frameworks: evidence.frameworks }, verify,
+      remediation, lake, evidence: { dir: evidenceDir, ...evidence }, verify,
       elapsedSeconds: Math.round((Date.now() - started) / 100) / 10,
     };
   } finally {
@@ -228,7 +231,7 @@ async function transformSamples(config: RampartConfig, dir: string): Promise<Dem
 }
 
 /** Evidence for every built-in framework, overlay and custom framework, collected from the sandbox as the security-tooling account. */
-async function runAllEvidence(config: RampartConfig, session: LocalSession, dir: string): Promise<{ frameworks: DemoSummary['evidence']['frameworks'] }> {
+async function runAllEvidence(config: RampartConfig, session: LocalSession, dir: string): Promise<Omit<DemoSummary['evidence'], 'dir'>> {
   const now = new Date();
   const set = loadFrameworks(config);
   const errors = set.issues.filter((i) => i.severity === 'error');
@@ -255,7 +258,9 @@ async function runAllEvidence(config: RampartConfig, session: LocalSession, dir:
         manual: f.results.manual, notApplicable: f.results['not-applicable'],
         html: path.join(dir, sets.find((s) => s.framework === f.id)?.dir ?? f.id, EVIDENCE_FILES.html),
         failedControls: f.controls.filter((c) => c.result === 'failed').map((c) => c.id),
+        failingChecks: [...new Set(f.controls.flatMap((c) => c.failing.map((x) => x.ref)))].sort(),
       })),
+      checkResults: path.join(dir, sets.find((s) => s.framework === CHECK_RESULTS_SET)?.dir ?? CHECK_RESULTS_DIR, CHECK_RESULTS_FILE),
     };
   } finally {
     clients.destroy();
