@@ -1,12 +1,12 @@
 import type { AwsClients } from '../aws/clients';
-import { planCollection } from '../aws/collect/plan';
 import { collectInventory } from '../aws/collect/collectInventory';
-import { executeAction } from '../aws/execute/executeAction';
+import { toCollectionError } from '../aws/clients';
+import { ACTION_HANDLERS, type ActionHandler } from '../aws/execute/actionHandlers';
 import type { RampartConfig } from '../config/model';
 import { SERVICE_PRINCIPALS, type DesiredState } from '../engine/desiredState';
 import { detectDrift } from '../engine/detectDrift';
 import type { DriftReport } from '../engine/drift';
-import { executionWaves, planRemediation, type ActionRecord, type RemediationPolicy } from '../engine/remediation';
+import { executionWaves, planRemediation, type PlannedAction, type RemediationPolicy } from '../engine/remediation';
 import * as organizations from '../aws/organizations';
 import { deploymentNames } from '../workflows/settings';
 
@@ -19,8 +19,8 @@ const WAVE_CONCURRENCY = 16;
 export interface BuildResult {
   rounds: number;
   applied: number;
-  /** Actions written but not applied (failed, or their verification did not hold), with why. */
-  notApplied: { description: string; outcome: string; reason: string }[];
+  /** Writes that failed in the last round, with why. */
+  failed: { description: string; reason: string }[];
   /** Drift left once no round changes anything more, by type. */
   remaining: Record<string, number>;
   report: DriftReport;
@@ -28,45 +28,50 @@ export interface BuildResult {
 
 /**
  * Builds the landing zone the configuration describes in an organization that has only its
- * accounts, through the executor remediation uses: each round collects, diffs, plans every
- * repair (the person running the build approves the actions that need approval, such as moving
- * accounts into their OUs), and applies the plan wave by wave. Services set up in one round
+ * accounts, with the executor's writes (aws/execute ACTION_HANDLERS, the table Remediate applies
+ * actions with): each round collects, diffs, plans every repair with an all-auto policy (the
+ * person running the build approves what needs approval, such as moving accounts into their OUs)
+ * and writes the plan wave by wave; the next round's collection verifies the writes. Per-action
+ * re-reads, as Remediate does them, would re-check the whole inventory once per action: quadratic
+ * in a build that enables services in thousands of accounts. Services set up in one round
  * (delegated administrators, trusted access) make the next round's scopes readable.
  */
 export async function buildLandingZone(clients: AwsClients, config: RampartConfig, desired: DesiredState, now: () => Date): Promise<BuildResult> {
   let applied = 0;
-  let notApplied: BuildResult['notApplied'] = [];
+  let failed: BuildResult['failed'] = [];
   let report: DriftReport | undefined;
   let rounds = 0;
-  const approval = { decision: 'approved' as const, by: 'rampart demo (landing-zone build)', at: now().toISOString() };
+  const collect = async () => detectDrift(desired, await collectInventory(clients, desired, { collectedAt: now().toISOString(), maxConcurrency: config.governance.drift.maxConcurrency }));
   while (rounds < MAX_ROUNDS) {
     rounds++;
-    const collectedAt = now().toISOString();
-    const inventory = await collectInventory(clients, desired, { collectedAt, maxConcurrency: config.governance.drift.maxConcurrency });
-    report = detectDrift(desired, inventory);
+    report ??= await collect();
     const plan = planRemediation(report, desired, BUILD_POLICY);
     if (plan.actions.length === 0) break;
-    const admins = (await planCollection(clients, desired, collectedAt)).admins;
-    const ctx = { clients, desired, managementAccountId: report.managementAccountId ?? '', accountIds: report.accountIds, deployment: deploymentNames(config), admins };
-    const records: ActionRecord[] = [];
-    for (const wave of executionWaves(plan.actions)) {
-      records.push(...await inBatches(wave, WAVE_CONCURRENCY, (planned) => executeAction(planned, inventory, ctx, { now, verifyAttempts: 1, ...(planned.mode === 'approve' ? { approval } : {}) })));
-    }
-    const appliedNow = records.filter((r) => r.outcome === 'applied').length;
-    applied += appliedNow;
-    notApplied = records.filter((r) => r.outcome !== 'applied').map((r) => ({
-      description: r.description, outcome: r.outcome, reason: r.error ? `${r.error.code}: ${r.error.message}` : r.verification?.reason ?? r.precondition?.reason ?? '',
-    }));
-    if (appliedNow === 0) break;
-    report = undefined;
+    const ctx = { clients, desired, managementAccountId: report.managementAccountId ?? '', accountIds: report.accountIds, deployment: deploymentNames(config) };
+    const results: { planned: PlannedAction; error?: string }[] = [];
+    for (const wave of executionWaves(plan.actions)) results.push(...await inBatches(wave, WAVE_CONCURRENCY, (planned) => write(planned, ctx)));
+    failed = results.flatMap((r) => (r.error ? [{ description: r.planned.description, reason: r.error }] : []));
+    const before = report.drifts.length;
+    report = await collect();
+    applied += results.length - failed.length;
+    if (report.drifts.length >= before) break;
   }
-  if (!report) {
-    const inventory = await collectInventory(clients, desired, { collectedAt: now().toISOString(), maxConcurrency: config.governance.drift.maxConcurrency });
-    report = detectDrift(desired, inventory);
-  }
+  report ??= await collect();
   const remaining: Record<string, number> = {};
-  for (const drift of report?.drifts ?? []) remaining[drift.type] = (remaining[drift.type] ?? 0) + 1;
-  return { rounds, applied, notApplied, remaining, report: report as DriftReport };
+  for (const drift of report.drifts) remaining[drift.type] = (remaining[drift.type] ?? 0) + 1;
+  return { rounds, applied, failed, remaining, report };
+}
+
+async function write(planned: PlannedAction, ctx: Parameters<ActionHandler<PlannedAction['action']['kind']>>[1]): Promise<{ planned: PlannedAction; error?: string }> {
+  const handler = ACTION_HANDLERS[planned.action.kind] as ActionHandler<typeof planned.action.kind> | undefined;
+  if (!handler) return { planned, error: `Rampart has no executor for ${planned.action.kind}` };
+  try {
+    await handler(planned.action as never, ctx);
+    return { planned };
+  } catch (error) {
+    const e = toCollectionError(error);
+    return { planned, error: `${e.code}: ${e.message}` };
+  }
 }
 
 /**

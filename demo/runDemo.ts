@@ -157,7 +157,7 @@ export async function runDemo(options: DemoOptions, reporter: StepReporter): Pro
       return { ...result, remainingByType: countByType(after.report) };
     }, (r) => `${r.repaired} repaired, ${r.awaitingApproval.length} awaiting approval, ${r.reportOnly.length} report-only`);
     for (const a of remediation.awaitingApproval) reporter.print(`  awaiting approval: ${a.description}${a.modeReason ? ` (${a.modeReason})` : ''}`);
-    if (remediation.awaitingApproval.length) reporter.print(`  a person approves with: rampart remediate --state ${path.relative(process.cwd(), path.join(out, 'sandbox.json'))} --config ${config.dir}, then the rampart approve TOKEN --endpoint URL it prints`);
+    if (remediation.awaitingApproval.length) reporter.print(`  a person approves with: rampart remediate --state ${path.relative(process.cwd(), path.join(out, 'sandbox.json'))} --config ${path.relative(process.cwd(), config.dir) || '.'}, then the rampart approve TOKEN --endpoint URL it prints`);
     for (const r of remediation.reportOnly) reporter.print(`  report-only: ${r.message} (${r.reason})`);
 
     const lake = await reporter.run('Transform the sample custom-source logs into the local lake', () => transformSamples(config, path.join(out, 'lake')),
