@@ -3,6 +3,8 @@ import {
   PutObjectCommand, S3Client, paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
 import type { EvidenceBucketObservation, EvidenceBucketState } from '../evidence/checks/evidenceBucket';
+import { MANIFEST_FILE } from '../evidence/manifest';
+import { verifyEvidenceSet, type VerifyResult } from '../evidence/verify';
 import type { EvidenceSet } from '../evidence/write';
 import { toCollectionError, type AwsClients, type ClientConstructor } from './clients';
 
@@ -144,4 +146,29 @@ export async function readEvidenceSet(clients: AwsClients, bucket: string, prefi
     }
   }
   return files;
+}
+
+/** The referenced paths a manifest lists (none when it cannot be read: verification then reports the manifest). */
+function manifestReferences(manifest: Buffer | undefined): string[] {
+  try {
+    const parsed = JSON.parse(manifest?.toString('utf8') ?? '{}') as { references?: { path?: unknown }[] };
+    return (parsed.references ?? []).map((r) => r.path).filter((p): p is string => typeof p === 'string');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * One stored set read back and verified against its manifest, the files it pins in the run's
+ * check-results set (../../_check-results/<date>/<file>) fetched and verified too.
+ */
+export async function verifyStoredEvidenceSet(clients: AwsClients, bucket: string, prefix: string, dir: string): Promise<{ files: Map<string, Buffer>; verification: VerifyResult }> {
+  const files = await readEvidenceSet(clients, bucket, prefix, dir);
+  const references = new Map<string, Buffer>();
+  for (const rel of manifestReferences(files.get(MANIFEST_FILE))) {
+    const match = /^\.\.\/\.\.\/(_check-results\/\d{4}-\d{2}-\d{2}\/[\w.-]+)$/.exec(rel);
+    const content = match ? await getObject(clients, bucket, `${prefix}${match[1]}`) : undefined;
+    if (content) references.set(rel, content);
+  }
+  return { files, verification: verifyEvidenceSet(files, (rel) => references.get(rel)) };
 }

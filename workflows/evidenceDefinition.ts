@@ -76,8 +76,9 @@ export function evidenceDefinition(scope: Construct, fns: CollectionFunctions & 
   }, '$.notified').addCatch(failed, { resultPath: '$.notified' });
   notifyFailure.next(failed);
 
+  // The execution's input may name the frameworks of this run ({"frameworks": [ids] | "all"}); governance.yaml's otherwise.
   const checks = invoke(scope, 'EvaluateChecks', fns.evaluateChecks, {
-    drift: sfn.JsonPath.objectAt('$.drift'), startTime: sfn.JsonPath.executionStartTime,
+    drift: sfn.JsonPath.objectAt('$.drift'), startTime: sfn.JsonPath.executionStartTime, request: sfn.JsonPath.objectAt('$$.Execution.Input'),
   }, '$.checks').addCatch(notifyFailure, { resultPath: FAILURE_PATH });
 
   const frameworks = new sfn.Map(scope, 'RenderFrameworks', {

@@ -10,7 +10,7 @@ import { evidenceAccounts } from '../../evidence/run';
 import { checkResultsReference, checkResultsSet } from '../../evidence/write';
 import { readRunFile, writeRunFile } from '../workflows/runFiles';
 import { lambdaRuntime, type WorkflowRuntime } from '../workflows/runtime';
-import { frameworksOf, loadEvidenceSettings, type EvidenceHandlerSettings } from './settings';
+import { frameworksOf, loadEvidenceSettings, selectFrameworks, type EvidenceHandlerSettings, type FrameworkRequest } from './settings';
 import type { ChecksSummary, DriftSummary } from './steps';
 
 /**
@@ -21,6 +21,8 @@ import type { ChecksSummary, DriftSummary } from './steps';
 export interface EvaluateChecksEvent {
   drift: DriftSummary;
   startTime: string;
+  /** The execution's input: `frameworks` (ids or "all") narrows or widens governance.yaml's list for this run. */
+  request?: { frameworks?: FrameworkRequest };
 }
 
 export const EVIDENCE_RUN_FILES = {
@@ -35,6 +37,8 @@ export function retainUntil(startTime: string, retentionDays: number): Date {
 
 export async function run(event: EvaluateChecksEvent, runtime: WorkflowRuntime, settings: EvidenceHandlerSettings = loadEvidenceSettings()): Promise<ChecksSummary> {
   const { drift, startTime } = event;
+  // A bad request fails before anything is read or written.
+  const wanted = selectFrameworks(event.request?.frameworks, settings);
   const { desired } = runtime.settings;
   const clients = runtime.clients('rampart-evidence-checks');
   const [collected, driftReport] = await Promise.all([
@@ -65,7 +69,7 @@ export async function run(event: EvaluateChecksEvent, runtime: WorkflowRuntime, 
     resultsKey: EVIDENCE_RUN_FILES.results(drift.runId), accountsKey: EVIDENCE_RUN_FILES.accounts(drift.runId),
     inventory: inventorySummary,
     checkResults: { ...checkResultsReference(set), key: written[0].key, manifestSha256: set.manifestSha256, counts },
-    frameworks: settings.frameworks,
+    frameworks: wanted,
   };
 }
 

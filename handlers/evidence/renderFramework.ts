@@ -1,11 +1,9 @@
 import type { AwsClients } from '../../aws/clients';
-import { getObject, listEvidenceDates, readEvidenceSet, writeEvidenceSet } from '../../aws/evidenceStore';
+import { listEvidenceDates, verifyStoredEvidenceSet, writeEvidenceSet } from '../../aws/evidenceStore';
 import { buildEvidenceReport } from '../../evidence/build';
 import type { CheckResult } from '../../evidence/checkResult';
-import { MANIFEST_FILE } from '../../evidence/manifest';
 import { EVIDENCE_REPORT_SCHEMA, type EvidenceReport } from '../../evidence/report';
 import type { AccountInfo } from '../../evidence/resultIndex';
-import { verifyEvidenceSet } from '../../evidence/verify';
 import { EVIDENCE_FILES, frameworkSet } from '../../evidence/write';
 import { readRunFile } from '../workflows/runFiles';
 import { lambdaRuntime, type WorkflowRuntime } from '../workflows/runtime';
@@ -31,31 +29,14 @@ async function previousReport(clients: AwsClients, runtime: WorkflowRuntime, fra
   const date = (await listEvidenceDates(clients, bucket, prefix, framework)).filter((d) => d < before).at(-1);
   if (!date) return undefined;
   const dir = `${framework}/${date}`;
-  const files = await readEvidenceSet(clients, bucket, prefix, dir);
-  // The run's check results the manifest pins live two levels up (../../_check-results/<date>/<file>): fetch them to verify too.
-  const references = new Map<string, Buffer>();
-  for (const rel of manifestReferences(files.get(MANIFEST_FILE))) {
-    const match = /^\.\.\/\.\.\/(_check-results\/\d{4}-\d{2}-\d{2}\/[\w.-]+)$/.exec(rel);
-    const content = match ? await getObject(clients, bucket, `${prefix}${match[1]}`) : undefined;
-    if (content) references.set(rel, content);
-  }
-  const problems = verifyEvidenceSet(files, (rel) => references.get(rel)).problems;
+  const { files, verification } = await verifyStoredEvidenceSet(clients, bucket, prefix, dir);
+  const problems = verification.problems;
   if (problems.length) {
     throw new Error(`s3://${bucket}/${prefix}${dir}/ fails verification (${problems[0].kind} ${problems[0].path}: ${problems[0].detail}); history is never built on it. Investigate it before the next run.`);
   }
   const report = JSON.parse((files.get(EVIDENCE_FILES.report) as Buffer).toString('utf8')) as EvidenceReport;
   if (report.schema !== EVIDENCE_REPORT_SCHEMA) throw new Error(`s3://${bucket}/${prefix}${dir}/${EVIDENCE_FILES.report} is not a ${EVIDENCE_REPORT_SCHEMA} document`);
   return report;
-}
-
-/** The referenced paths a manifest lists (none when it cannot be read: verification then reports the manifest). */
-function manifestReferences(manifest: Buffer | undefined): string[] {
-  try {
-    const parsed = JSON.parse(manifest?.toString('utf8') ?? '{}') as { references?: { path?: unknown }[] };
-    return (parsed.references ?? []).map((r) => r.path).filter((p): p is string => typeof p === 'string');
-  } catch {
-    return [];
-  }
 }
 
 export async function run(event: RenderFrameworkEvent, runtime: WorkflowRuntime, settings: EvidenceHandlerSettings = loadEvidenceSettings()): Promise<FrameworkSummary> {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { BUILTIN_FRAMEWORKS } from '../../config/schema/governance';
 import type { Attestation } from '../../evidence/attestations';
 import type { EvidenceException } from '../../evidence/exceptions';
 import { loadFrameworks, type FrameworkSet } from '../../frameworks/load';
@@ -29,12 +30,14 @@ export const EVIDENCE_SETTINGS_FILE = 'evidence-settings.json';
 
 let loaded: EvidenceHandlerSettings | undefined;
 
-/** The settings shipped with the handler (next to its index.js), or the file RAMPART_EVIDENCE_SETTINGS names. */
+/** The settings in a function's code directory. */
+export function readEvidenceSettings(codeDir: string): EvidenceHandlerSettings {
+  return JSON.parse(fs.readFileSync(path.join(codeDir, EVIDENCE_SETTINGS_FILE), 'utf8')) as EvidenceHandlerSettings;
+}
+
+/** The settings shipped with the bundled handler, next to its index.js. */
 export function loadEvidenceSettings(): EvidenceHandlerSettings {
-  if (!loaded) {
-    const file = process.env.RAMPART_EVIDENCE_SETTINGS ?? path.join(__dirname, EVIDENCE_SETTINGS_FILE);
-    loaded = JSON.parse(fs.readFileSync(file, 'utf8')) as EvidenceHandlerSettings;
-  }
+  loaded ??= readEvidenceSettings(__dirname);
   return loaded;
 }
 
@@ -44,4 +47,19 @@ export function frameworksOf(settings: EvidenceHandlerSettings): FrameworkSet {
   const frameworks = new Map(set.frameworks);
   for (const framework of settings.userFrameworks) frameworks.set(framework.id, framework);
   return { ...set, frameworks };
+}
+
+/** What a run may ask for: framework ids, or "all" (as `rampart evidence --framework all`: the built-in frameworks and the user's overlays and custom frameworks). */
+export type FrameworkRequest = string[] | 'all' | undefined;
+
+/** The frameworks of a run: those requested (each known, or a clear error), else governance.yaml evidence.frameworks. */
+export function selectFrameworks(requested: FrameworkRequest, settings: EvidenceHandlerSettings): string[] {
+  if (requested === undefined) return settings.frameworks;
+  const known = [...frameworksOf(settings).frameworks.keys()];
+  if (requested === 'all') return [...new Set([...BUILTIN_FRAMEWORKS, ...settings.userFrameworks.map((f) => f.id)])];
+  const unknown = Array.isArray(requested) ? requested.filter((id) => typeof id !== 'string' || !known.includes(id)) : [requested];
+  if (unknown.length || !Array.isArray(requested) || requested.length === 0) {
+    throw new Error(`the run's input asks for frameworks ${JSON.stringify(requested)}: ${unknown.length ? `unknown ${unknown.map(String).join(', ')}; ` : ''}expected a non-empty list of ${known.join(', ')}, or "all"`);
+  }
+  return [...new Set(requested)];
 }

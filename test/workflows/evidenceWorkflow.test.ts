@@ -3,11 +3,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { gunzipSync } from 'node:zlib';
 import { AwsClients } from '../../aws/clients';
 import { readEvidenceSet } from '../../aws/evidenceStore';
-import { CHECK_RESULTS_DIR, CHECK_RESULTS_FILE } from '../../evidence/layout';
+import { CHECK_RESULTS_DIR, CHECK_RESULTS_FILE, INVENTORY_FILE } from '../../evidence/layout';
 import { MANIFEST_FILE } from '../../evidence/manifest';
 import type { EvidenceReport } from '../../evidence/report';
 import { verifyEvidenceSet } from '../../evidence/verify';
-import type { ChecksSummary, FrameworkSummary } from '../../handlers/evidence/steps';
+import type { FrameworkSummary } from '../../handlers/evidence/steps';
 import type { FakeAws } from '../../sandbox';
 import { findScenario } from '../../sandbox/scenarios';
 import { snsSlot } from '../../sandbox/state/sns';
@@ -20,20 +20,6 @@ import { resolveIntrinsics } from '../../workflows/local/intrinsics';
 import type { LocalSession } from '../../workflows/local/localSession';
 import { allStates, aslViolations } from './aslRules';
 import { autoRemediatingPciOrg, openSession, seededSandbox, workflowsOf } from './harness';
-
-// The local runner synthesizes the governance stack with the drift workflows only
-// (workflows/local/assembly.ts); until it takes governance extensions, this test adds the
-// Evidence workflow to that extension, as bin/cdk.ts does in a deployment.
-jest.mock('../../workflows/driftWorkflows', () => {
-  const actual = jest.requireActual<typeof import('../../workflows/driftWorkflows')>('../../workflows/driftWorkflows');
-  return {
-    ...actual,
-    driftWorkflows: (options: Parameters<typeof actual.driftWorkflows>[0]) => (stack: GovernanceStack) => {
-      actual.driftWorkflows(options)(stack);
-      (jest.requireActual('../../workflows/evidenceWorkflow') as typeof import('../../workflows/evidenceWorkflow')).evidenceWorkflow()(stack);
-    },
-  };
-});
 
 const config = autoRemediatingPciOrg();
 const HOME = { account: '333333333333', region: 'us-east-1' };
@@ -66,6 +52,22 @@ describe('the Evidence state machine', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: config.governance.evidence.schedule, FlexibleTimeWindow: { Mode: 'OFF' } });
   });
 
+  it('logs and traces every execution, and gives each handler only what its step needs: evidence written under the prefix, never deleted or its retention bypassed', () => {
+    expect(machine?.Properties).toMatchObject({ TracingConfiguration: { Enabled: true }, LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false } });
+    const policies = Object.entries(resources).filter(([id, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && id.startsWith('EvidenceWorkflow'));
+    type Statement = { Sid: string; Action: string | string[]; Resource: unknown };
+    const statements = (name: string) => (policies.find(([id]) => id.includes(name))?.[1].Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const handler = statements('HandlerPermissions');
+    const actions = handler.flatMap((st) => [st.Action].flat());
+    expect(actions.filter((a) => /Delete|Bypass|PutBucket|PutObjectLegalHold|iam:|organizations:/.test(a))).toEqual([]);
+    const writes = handler.filter((st) => [st.Action].flat().includes('s3:PutObject'));
+    expect(writes.map((st) => JSON.stringify(st.Resource))).toEqual([expect.stringContaining('/runs/*'), expect.stringContaining('/evidence/*')]);
+    const machineStatements = statements('StateMachinePermissions');
+    const invoke = machineStatements.find((st) => st.Sid === 'InvokeHandlers');
+    // Its own three handlers and the five DriftCheck collectors it reuses, each by ARN.
+    expect((invoke?.Resource as unknown[]).length).toBe(8);
+  });
+
   it('ships the check catalogue and the evidence settings beside each bundled handler', () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && String((r.Properties.Description as string)).startsWith('Rampart Evidence workflow'));
     expect(functions.map((f) => (f.Properties.Environment as { Variables: Record<string, string> }).Variables.RAMPART_HANDLER).sort()).toEqual(['evaluateChecks', 'notifyEvidence', 'renderFramework']);
@@ -83,12 +85,6 @@ async function protectAsTheStackDoes(fake: FakeAws, bucket: string): Promise<voi
     Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] }),
   }));
   s3.destroy();
-}
-
-interface EvidenceOutput {
-  checks: ChecksSummary;
-  sets: FrameworkSummary[];
-  notified: { messageId: string; notWritten: number };
 }
 
 describe('the Evidence workflow run locally, its bundled handlers against the loopback sandbox', () => {
@@ -121,8 +117,8 @@ describe('the Evidence workflow run locally, its bundled handlers against the lo
   });
 
   it('writes each framework\'s set and the run\'s check results to the evidence bucket, Object Locked for evidence.retentionDays, and tells compliance', async () => {
-    const { output } = await session.runner.run(EVIDENCE_NAME, {}, 'evidence-1');
-    const result = output as EvidenceOutput;
+    const result = await session.evidence();
+    expect(result).toMatchObject({ bucket, prefix: 'evidence/', notWritten: [] });
     expect(result.sets.map((s) => s.framework)).toEqual(config.governance.evidence.frameworks);
     const pci = result.sets.find((s) => s.framework === 'pci-dss-4.0') as FrameworkSummary;
     expect(pci).toMatchObject({ location: `s3://${bucket}/evidence/pci-dss-4.0/2026-12-05/`, results: { failed: 0, unknown: 0, satisfied: 105 } });
@@ -153,18 +149,52 @@ describe('the Evidence workflow run locally, its bundled handlers against the lo
     expect(notice?.attributes.audience?.StringValue).toBe('compliance');
     expect(notice?.subject).toBe('Rampart evidence: 0 failed control(s) across 2 framework(s)');
     expect(notice?.message).toContain(`s3://${bucket}/evidence/pci-dss-4.0/2026-12-05/report.html`);
-    expect(result.notified).toMatchObject({ messageId: notice?.messageId, notWritten: 0 });
+    expect(result.execution.output).toMatchObject({ notified: { messageId: notice?.messageId, notWritten: 0 } });
+    const verified = await session.verifyEvidence('pci-dss-4.0/2026-12-05');
+    expect(verified.verification).toMatchObject({ ok: true, problems: [] });
   }, 240_000);
 
   it('the next day, after a drift, fails the controls in the account it touches and marks them regressed against the set in the bucket', async () => {
     jest.setSystemTime(nextDay);
     fake.clock.set(nextDay);
     await findScenario('pci-standard-disabled')?.apply(fake, {});
-    const { output } = await session.runner.run(EVIDENCE_NAME, {}, 'evidence-2');
-    const pci = (output as EvidenceOutput).sets.find((s) => s.framework === 'pci-dss-4.0') as FrameworkSummary;
+    const pci = (await session.evidence()).sets.find((s) => s.framework === 'pci-dss-4.0') as FrameworkSummary;
     expect(pci.failing).toEqual([{ control: '2.2.1', where: 'payments-prod' }, { control: '10.7.2', where: 'payments-prod' }]);
     const report = JSON.parse(((await readEvidenceSet(clients, bucket, 'evidence/', 'pci-dss-4.0/2026-12-06')).get('report.json') as Buffer).toString('utf8')) as EvidenceReport;
     expect(report.previous).toEqual({ generatedAt: start.toISOString() });
     expect(report.frameworks[0].controls.filter((c) => c.result === 'failed').map((c) => [c.id, c.history.change])).toEqual([['2.2.1', 'regressed'], ['10.7.2', 'regressed']]);
+  }, 240_000);
+});
+
+describe('the Evidence workflow run locally in process, for the frameworks a run asks for', () => {
+  let fake: FakeAws;
+  let session: LocalSession;
+
+  beforeAll(async () => {
+    fake = await seededSandbox(config);
+    session = await openSession(config, fake, { now: () => fake.clock.now() });
+  }, 240_000);
+
+  afterAll(() => session?.close());
+
+  it('an unknown framework fails the run before anything is written, and compliance is told', async () => {
+    await expect(session.evidence({ frameworks: ['pci-dss-3.2.1'] })).rejects.toThrow(/unknown pci-dss-3\.2\.1; expected a non-empty list of .*pci-dss-4\.0/);
+    const topic = Object.values(fake.state.get(snsSlot, HOME.account, HOME.region).topics)[0];
+    expect(topic.messages.at(-1)?.subject).toBe('Rampart evidence: the run FAILED, no evidence was written');
+  }, 240_000);
+
+  it('"all" writes a verified set for every framework the deployment knows, beside the run\'s check results and inventory', async () => {
+    const run = await session.evidence({ frameworks: 'all' });
+    expect(run.notWritten).toEqual([]);
+    expect(run.sets.map((s) => s.framework).sort()).toEqual(['cccs-medium-pbhva', 'nist-800-53-r5', 'pci-dss-4.0']);
+    // Sets are dated by the execution's start (the local runner's library takes it from the wall clock).
+    const date = run.checks.startTime.slice(0, 10);
+    for (const set of run.sets) {
+      expect(set.location).toBe(`s3://${run.bucket}/${run.prefix}${set.framework}/${date}/`);
+      expect((await session.verifyEvidence(`${set.framework}/${date}`)).verification).toMatchObject({ ok: true, problems: [] });
+    }
+    const results = await session.verifyEvidence(`${CHECK_RESULTS_DIR}/${date}`);
+    expect(results.verification.ok).toBe(true);
+    expect([...results.files.keys()].sort()).toEqual([CHECK_RESULTS_FILE, INVENTORY_FILE, MANIFEST_FILE]);
   }, 240_000);
 });

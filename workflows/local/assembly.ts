@@ -5,6 +5,7 @@ import type { RampartConfig } from '../../config/model';
 import { buildLandingZone } from '../../stacks/landingZone';
 import { createRampartApp } from '../../stacks/rampartApp';
 import { driftWorkflows } from '../driftWorkflows';
+import { evidenceWorkflow } from '../evidenceWorkflow';
 import { resolveIntrinsics, type Environment, type Resolver } from './intrinsics';
 
 /**
@@ -27,9 +28,9 @@ export interface LocalFunction {
   logicalId: string;
   name: string;
   arn: string;
-  /** The handler under handlers/workflows/ (RAMPART_HANDLER). */
+  /** The handler under handlers/workflows/ or handlers/evidence/ (RAMPART_HANDLER). */
   handler: string;
-  /** The code directory in the cloud assembly (index.js and settings.json). */
+  /** The code directory in the cloud assembly (index.js, settings.json and, for evidence, evidence-settings.json). */
   codeDir: string;
   environment: Record<string, string>;
   /** The role the function runs as: its name and path. */
@@ -72,7 +73,7 @@ export interface SynthesizeOptions {
 export function synthesizeLocalWorkflows(config: RampartConfig, options: SynthesizeOptions = {}): LocalWorkflows {
   const outdir = options.outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-local-assembly-'));
   const app = createRampartApp({ outdir });
-  const zone = buildLandingZone(app, config, { accountIds: options.accountIds, governanceExtensions: [driftWorkflows({ distributed: false })], nag: false });
+  const zone = buildLandingZone(app, config, { accountIds: options.accountIds, governanceExtensions: [driftWorkflows({ distributed: false }), evidenceWorkflow()], nag: false });
   const assembly = app.synth();
   const read = (stackName: string) => {
     const artifact = assembly.getStackByName(stackName);

@@ -8,7 +8,6 @@ import { AwsClients } from '../../aws/clients';
 import { approveTask } from '../../aws/stepFunctions';
 import { destinationsFrom, workflowRuntime, type WorkflowRuntime } from '../../handlers/workflows/runtime';
 import { SETTINGS_FILE, type WorkflowSettings } from '../../handlers/workflows/settings';
-import type { WorkflowHandler } from '../handlerAssets';
 import type { LocalFunction, LocalWorkflows } from './assembly';
 import { HANDLER_RUNS } from './handlerTable';
 import type { LocalDeployment, SandboxTransport } from './localDeployment';
@@ -121,7 +120,7 @@ export class LocalRunner {
     const payload = JSON.parse(JSON.stringify(event)) as never;
     const result = this.options.handlers === 'bundled'
       ? await this.invokeBundle(fn, payload)
-      : await HANDLER_RUNS[fn.handler as WorkflowHandler](payload, this.runtime(fn));
+      : await HANDLER_RUNS[fn.handler as keyof typeof HANDLER_RUNS](payload, this.runtime(fn), fn.codeDir);
     return JSON.parse(JSON.stringify(result ?? null));
   }
 

@@ -1,12 +1,18 @@
 import { AwsClients } from '../../aws/clients';
+import { verifyStoredEvidenceSet } from '../../aws/evidenceStore';
 import { getJson } from '../../aws/s3';
 import type { RampartConfig } from '../../config/model';
 import type { DriftReport } from '../../engine/drift';
 import type { ActionRecord } from '../../engine/remediation';
+import type { FrameworkRequest } from '../../handlers/evidence/settings';
+import type { ChecksSummary, FrameworkFailure, FrameworkSummary } from '../../handlers/evidence/steps';
+import { destinationsFrom, type WorkflowDestinations } from '../../handlers/workflows/runtime';
 import type { DriftSummary } from '../../handlers/workflows/steps';
+import type { VerifyResult } from '../../evidence/verify';
 import type { RemediationSummary } from '../../handlers/workflows/verifyRemediation';
 import type { FakeAws } from '../../sandbox';
 import { DRIFT_CHECK_NAME, REMEDIATE_NAME } from '../driftWorkflows';
+import { EVIDENCE_NAME } from '../evidenceWorkflow';
 import { synthesizeLocalWorkflows, type LocalWorkflows } from './assembly';
 import { deployLocally, inProcessSandbox, loopbackSandbox, type SandboxTransport } from './localDeployment';
 import { LocalRunner, type ExecutionResult, type RunnerOptions } from './localRunner';
@@ -39,6 +45,19 @@ export interface RemediationRun {
   execution: ExecutionResult;
   summary: RemediationSummary;
   records: ActionRecord[];
+}
+
+export interface EvidenceRun {
+  execution: ExecutionResult;
+  /** The evidence bucket and prefix the sets were written under. */
+  bucket: string;
+  prefix: string;
+  /** The run's check results: written under <prefix>_check-results/<date>/ (its `key`), with counts. */
+  checks: ChecksSummary;
+  /** One per framework written: its `location` (s3://bucket/<prefix><framework>/<date>/), manifest hash, results and coverage. */
+  sets: FrameworkSummary[];
+  /** Frameworks whose set could not be written, with the error. */
+  notWritten: FrameworkFailure[];
 }
 
 export class LocalSession {
@@ -77,14 +96,42 @@ export class LocalSession {
     return { execution, summary, records };
   }
 
+  /**
+   * Runs Evidence: collect, check, and write one Object-Locked set per framework to the evidence
+   * bucket. `frameworks`: ids, or "all" the deployment knows; governance.yaml evidence.frameworks by default.
+   */
+  async evidence(options: { frameworks?: FrameworkRequest } = {}): Promise<EvidenceRun> {
+    const execution = await this.runner.run(EVIDENCE_NAME, options.frameworks === undefined ? {} : { frameworks: options.frameworks });
+    const output = execution.output as { checks: ChecksSummary; sets: (FrameworkSummary | FrameworkFailure)[] };
+    const { evidenceBucket, evidencePrefix } = this.destinations();
+    return {
+      execution, bucket: evidenceBucket, prefix: evidencePrefix, checks: output.checks,
+      sets: output.sets.filter((s): s is FrameworkSummary => 'location' in s),
+      notWritten: output.sets.filter((s): s is FrameworkFailure => 'failed' in s),
+    };
+  }
+
+  /** A set in the evidence bucket (`<framework>/<date>` or `_check-results/<date>`) read back and verified against its manifest and the check results it pins. */
+  async verifyEvidence(dir: string): Promise<{ files: Map<string, Buffer>; verification: VerifyResult }> {
+    const { evidenceBucket, evidencePrefix } = this.destinations();
+    return this.asAdministrator((clients) => verifyStoredEvidenceSet(clients, evidenceBucket, evidencePrefix, dir));
+  }
+
   /** A run file (work bucket) or evidence object, read as the security-tooling administrator. */
   async read<T>(key: string, bucket: 'work' | 'evidence' = 'work'): Promise<T> {
+    const { workBucket, evidenceBucket } = this.destinations();
+    return this.asAdministrator((clients) => getJson<T>(clients, bucket === 'work' ? workBucket : evidenceBucket, key));
+  }
+
+  private destinations(): WorkflowDestinations {
+    return destinationsFrom([...this.workflows.functions.values()][0].environment);
+  }
+
+  private async asAdministrator<T>(read: (clients: AwsClients) => Promise<T>): Promise<T> {
     const { account, region } = this.workflows.env;
     const clients = new AwsClients({ homeAccountId: account, homeRegion: region, executionRoleName: '', organizationRoleName: '', base: this.sandbox.admin(account) });
     try {
-      const fn = [...this.workflows.functions.values()][0];
-      const name = bucket === 'work' ? fn.environment.RAMPART_WORK_BUCKET : fn.environment.RAMPART_EVIDENCE_BUCKET;
-      return await getJson<T>(clients, name, key);
+      return await read(clients);
     } finally {
       clients.destroy();
     }
