@@ -1,23 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AwsClients } from '../aws/clients';
-import { collectEvidenceInventory } from '../aws/evidenceCollection';
 import { resolveSource } from '../bin/commands/transform';
 import { formatIssue } from '../config/errors';
 import { writeScaledConfig } from '../config/generate';
 import { loadConfig } from '../config/load';
 import { resolveCustomSources, type RampartConfig } from '../config/model';
-import { BUILTIN_FRAMEWORKS } from '../config/schema/governance';
 import { deriveDesiredState } from '../engine/desiredState';
-import { detectDrift } from '../engine/detectDrift';
 import type { DriftReport } from '../engine/drift';
 import { formatDriftReport } from '../engine/driftTable';
-import { loadAttestations } from '../evidence/attestations';
-import { runEvidence } from '../evidence/run';
+import type { EvidenceReport } from '../evidence/report';
 import { verifyEvidence } from '../evidence/verify';
-import { CHECK_RESULTS_DIR, CHECK_RESULTS_FILE } from '../evidence/layout';
-import { CHECK_RESULTS_SET, EVIDENCE_FILES, writeEvidence } from '../evidence/write';
-import { loadFrameworks } from '../frameworks/load';
+import { CHECK_RESULTS_FILE } from '../evidence/layout';
+import { EVIDENCE_FILES } from '../evidence/write';
 import type { DriftSummary } from '../handlers/workflows/steps';
 import { RUN_FILES } from '../handlers/workflows/runFiles';
 import type { RemediationPlanFile } from '../handlers/workflows/remediationPlan';
@@ -27,7 +22,6 @@ import { findScenario } from '../sandbox/scenarios';
 import { seedNewOrganization } from '../sandbox/seed/fromConfig';
 import { ORGANIZATION_REMEDIATION_ROLE_NAME } from '../stacks/organization/organizationStack';
 import { DEFAULT_CONFIG_DIR, synthesizeLandingZone } from '../stacks/synthesize';
-import { buildEvidenceSettings } from '../workflows/evidenceSettings';
 import { deployLocally } from '../workflows/local/localDeployment';
 import { LocalSession } from '../workflows/local/localSession';
 import { bootstrapDelegatedAdministration, buildLandingZone } from './buildLandingZone';
@@ -164,8 +158,8 @@ export async function runDemo(options: DemoOptions, reporter: StepReporter): Pro
       (l) => `${l.in} records in = ${l.written} written + ${l.rejected} rejected (${Object.keys(l.bySource).join(', ')}) in ${path.relative(process.cwd(), l.dir)}`);
 
     const evidenceDir = path.join(out, 'evidence');
-    const evidence = await reporter.run('Run Evidence for every framework', () => runAllEvidence(config, live, evidenceDir),
-      (e) => e.frameworks.map((f) => `${f.id} ${f.failed} failed / ${f.unknown} unknown / ${f.satisfied} satisfied`).join('; '));
+    const evidence = await reporter.run('Run Evidence for every framework (state machine, locally)', () => runAllEvidence(live, evidenceDir),
+      (e) => `${e.frameworks.map((f) => `${f.id} ${f.failed} failed / ${f.unknown} unknown / ${f.satisfied} satisfied`).join('; ')}; ${e.transitions} state transitions`);
 
     const verify = await reporter.run('Verify the evidence manifests', async () => {
       const result = verifyEvidence(evidenceDir);
@@ -176,7 +170,7 @@ export async function runDemo(options: DemoOptions, reporter: StepReporter): Pro
     return {
       config: config.dir, out, sandbox: path.join(out, 'sandbox.json'), accounts: config.organization.accounts.length, synth, build, injected,
       drift: { found: drift.report.drifts.length, byType: countByType(drift.report), unknownScopes: drift.report.unknownScopes.length },
-      remediation, lake, evidence: { dir: evidenceDir, ...evidence }, verify,
+      remediation, lake, evidence: { dir: evidenceDir, checkResults: evidence.checkResults, frameworks: evidence.frameworks }, verify,
       elapsedSeconds: Math.round((Date.now() - started) / 100) / 10,
     };
   } finally {
@@ -230,41 +224,38 @@ async function transformSamples(config: RampartConfig, dir: string): Promise<Dem
   return { dir, in: total('in'), written: total('written'), rejected: total('rejected'), bySource };
 }
 
-/** Evidence for every built-in framework, overlay and custom framework, collected from the sandbox as the security-tooling account. */
-async function runAllEvidence(config: RampartConfig, session: LocalSession, dir: string): Promise<Omit<DemoSummary['evidence'], 'dir'>> {
-  const now = new Date();
-  const set = loadFrameworks(config);
-  const errors = set.issues.filter((i) => i.severity === 'error');
-  if (errors.length) throw new Error(errors.map(formatIssue).join('\n'));
-  const wanted = [...new Set([...BUILTIN_FRAMEWORKS, ...config.governance.evidence.overlays.map((o) => o.id), ...config.governance.evidence.customFrameworks.map((c) => c.id)])];
-  const attestationFile = path.join(config.dir, 'attestations.yaml');
-  const attestations = fs.existsSync(attestationFile) ? loadAttestations(attestationFile).attestations : [];
-  const settings = buildEvidenceSettings(config);
-  const { account, region } = session.workflows.env;
-  const clients = new AwsClients({
-    homeAccountId: account, homeRegion: region, executionRoleName: config.global.executionRoleName, organizationRoleName: ORGANIZATION_REMEDIATION_ROLE_NAME,
-    base: session.sandbox.admin(account), sessionName: 'rampart-evidence',
-  });
-  try {
-    const inventory = await collectEvidenceInventory(clients, settings.desired, settings.conformancePackRules, { collectedAt: now.toISOString(), maxConcurrency: config.governance.drift.maxConcurrency });
-    const { build } = runEvidence({
-      now, settings, inventory, driftReport: detectDrift(settings.desired, inventory), describer: set.describer,
-      frameworks: wanted.map((id) => set.frameworks.get(id)!), attestations, inventorySource: 'fakeaws:rampart-demo',
-    });
-    const sets = writeEvidence(build, dir, inventory);
-    return {
-      frameworks: build.report.frameworks.map((f) => ({
-        id: f.id, name: f.name, failed: f.results.failed, unknown: f.results.unknown, satisfied: f.results.satisfied, excepted: f.results.excepted,
-        manual: f.results.manual, notApplicable: f.results['not-applicable'],
-        html: path.join(dir, sets.find((s) => s.framework === f.id)?.dir ?? f.id, EVIDENCE_FILES.html),
-        failedControls: f.controls.filter((c) => c.result === 'failed').map((c) => c.id),
-        failingChecks: [...new Set(f.controls.flatMap((c) => c.failing.map((x) => x.ref)))].sort(),
-      })),
-      checkResults: path.join(dir, sets.find((s) => s.framework === CHECK_RESULTS_SET)?.dir ?? CHECK_RESULTS_DIR, CHECK_RESULTS_FILE),
-    };
-  } finally {
-    clients.destroy();
+/**
+ * Runs the Evidence workflow locally for every framework the deployment knows: it collects,
+ * checks and writes one set per framework (and the run's check results) to the sandbox's evidence
+ * bucket. Each set is read back, verified against its manifest there, and copied to `dir`.
+ */
+async function runAllEvidence(session: LocalSession, dir: string): Promise<Omit<DemoSummary['evidence'], 'dir'> & { transitions: number }> {
+  const run = await session.evidence({ frameworks: 'all' });
+  if (run.notWritten.length) throw new Error(`evidence not written for ${run.notWritten.map((f) => `${f.framework} (${JSON.stringify(f.failed)})`).join(', ')}`);
+  const stored = (location: string) => location.replace(/^s3:\/\/[^/]+\//, '').slice(run.prefix.length).replace(/\/$/, '');
+  const checkResultsDir = path.posix.dirname(run.checks.checkResults.key.slice(run.prefix.length));
+  for (const set of [checkResultsDir, ...run.sets.map((s) => stored(s.location))]) {
+    const { files, verification } = await session.verifyEvidence(set);
+    if (!verification.ok) throw new Error(`s3://${run.bucket}/${run.prefix}${set} does not match its manifest: ${verification.problems.map((p) => `${p.kind} ${p.path}`).join(', ')}`);
+    for (const [rel, content] of files) {
+      fs.mkdirSync(path.dirname(path.join(dir, set, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, set, rel), content);
+    }
   }
+  return {
+    transitions: run.execution.transitions,
+    checkResults: path.join(dir, checkResultsDir, CHECK_RESULTS_FILE),
+    frameworks: run.sets.map((set) => {
+      const report = JSON.parse(fs.readFileSync(path.join(dir, stored(set.location), EVIDENCE_FILES.report), 'utf8')) as EvidenceReport;
+      const controls = report.frameworks.find((f) => f.id === set.framework)?.controls ?? [];
+      return {
+        id: set.framework, name: set.name, failed: set.results.failed, unknown: set.results.unknown, satisfied: set.results.satisfied, excepted: set.results.excepted,
+        manual: set.results.manual, notApplicable: set.results['not-applicable'], html: path.join(dir, stored(set.location), EVIDENCE_FILES.html),
+        failedControls: controls.filter((c) => c.result === 'failed').map((c) => c.id),
+        failingChecks: [...new Set(controls.flatMap((c) => c.failing.map((x) => x.ref)))].sort(),
+      };
+    }),
+  };
 }
 
 function countByType(report: DriftReport): Record<string, number> {
