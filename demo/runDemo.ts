@@ -23,7 +23,8 @@ import { seedNewOrganization } from '../sandbox/seed/fromConfig';
 import { ORGANIZATION_REMEDIATION_ROLE_NAME } from '../stacks/organization/organizationStack';
 import { DEFAULT_CONFIG_DIR, synthesizeLandingZone } from '../stacks/synthesize';
 import { deployLocally } from '../workflows/local/localDeployment';
-import { LocalSession } from '../workflows/local/localSession';
+import { synthesizeLocalWorkflows } from '../workflows/local/assembly';
+import { LocalSession, sandboxAccountIds } from '../workflows/local/localSession';
 import { bootstrapDelegatedAdministration, buildLandingZone } from './buildLandingZone';
 import { DEMO_SCENARIOS } from './driftScenarios';
 import type { StepReporter } from './progress';
@@ -82,7 +83,7 @@ export async function runDemo(options: DemoOptions, reporter: StepReporter): Pro
   const out = path.resolve(options.out ?? 'out');
   const baseConfig = options.config ?? DEFAULT_CONFIG_DIR;
   fs.mkdirSync(out, { recursive: true });
-  for (const dir of ['cdk.out', 'lake', 'evidence']) fs.rmSync(path.join(out, dir), { recursive: true, force: true });
+  for (const dir of ['cdk.out', 'workflows.out', 'lake', 'evidence']) fs.rmSync(path.join(out, dir), { recursive: true, force: true });
 
   const config = await reporter.run('Validate the configuration', async () => {
     const dir = options.accounts ? writeScaledConfig(baseConfig, path.join(out, `config-${options.accounts}`), { accounts: options.accounts }) : baseConfig;
@@ -105,7 +106,9 @@ export async function runDemo(options: DemoOptions, reporter: StepReporter): Pro
       note('a new organization: accounts in the root');
       const seeded = seedNewOrganization(fake, config);
       note('deploying the workflows locally');
-      session = await LocalSession.open({ config, fake, approvals: 'wait', onApprovalRequested: (request) => pendingApproval?.(request) });
+      // The workflows' assembly goes under out/ too, not to a temporary directory.
+      const workflows = synthesizeLocalWorkflows(config, { accountIds: sandboxAccountIds(config, fake), outdir: path.join(out, 'workflows.out') });
+      session = await LocalSession.open({ config, fake, workflows, approvals: 'wait', onApprovalRequested: (request) => pendingApproval?.(request) });
       const { account, region } = session.workflows.env;
       const deployment = await deployLocally(session.workflows, session.sandbox);
       const clients = new AwsClients({
