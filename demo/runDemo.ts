@@ -100,39 +100,11 @@ export async function runDemo(options: DemoOptions, reporter: StepReporter): Pro
 
   const fake = FakeAws.create({ seed: 1 });
   let pendingApproval: ((request: { token: string; payload: Record<string, unknown> }) => void) | undefined;
-  let session: LocalSession | undefined;
+  const build = await reporter.run('Build the landing zone in FakeAws', (note) => buildInSandbox(config, fake, path.join(out, 'workflows.out'), (request) => pendingApproval?.(request), note),
+    (b) => `${b.summary.executorActions} actions by Rampart's executor in ${b.summary.rounds} rounds (OUs, SCPs, trusted access, delegated admins, Security Hub, Config, Security Lake, Access Analyzer); `
+      + `seeded by the sandbox: ${b.summary.seeded.join(', ')}; ${Object.keys(b.summary.left).length ? `still drifted: ${formatCounts(b.summary.left)}` : 'no drift left'}`);
+  const live = build.session;
   try {
-    const build = await reporter.run('Build the landing zone in FakeAws', async (note) => {
-      note('a new organization: accounts in the root');
-      const seeded = seedNewOrganization(fake, config);
-      note('deploying the workflows locally');
-      // The workflows' assembly goes under out/ too, not to a temporary directory.
-      const workflows = synthesizeLocalWorkflows(config, { accountIds: sandboxAccountIds(config, fake), outdir: path.join(out, 'workflows.out') });
-      session = await LocalSession.open({ config, fake, workflows, approvals: 'wait', onApprovalRequested: (request) => pendingApproval?.(request) });
-      const { account, region } = session.workflows.env;
-      const deployment = await deployLocally(session.workflows, session.sandbox);
-      const clients = new AwsClients({
-        homeAccountId: account, homeRegion: region, executionRoleName: config.global.executionRoleName, organizationRoleName: ORGANIZATION_REMEDIATION_ROLE_NAME, base: deployment.handlerBase,
-      });
-      try {
-        const desired = deriveDesiredState(config);
-        await bootstrapDelegatedAdministration(clients, desired, seeded.accountIds);
-        note('Rampart\'s executor applying the plan');
-        const first = await buildLandingZone(clients, config, desired, () => new Date());
-        const filled = await seedWhatTheExecutorLeaves(fake, config, first, seeded.accountIds);
-        const second = filled.length ? await buildLandingZone(clients, config, desired, () => new Date()) : first;
-        return {
-          executorActions: first.applied + (second === first ? 0 : second.applied), rounds: first.rounds + (second === first ? 0 : second.rounds),
-          seeded: [`${seeded.accountIds ? Object.keys(seeded.accountIds).length : 0} accounts in the root (account vending)`, `${seeded.executionRoles} execution roles (a StackSet deploys them)`, ...filled],
-          left: second.remaining,
-        };
-      } finally {
-        clients.destroy();
-      }
-    }, (b) => `${b.executorActions} actions by Rampart's executor in ${b.rounds} rounds (OUs, SCPs, trusted access, delegated admins, Security Hub, Config, Security Lake, Access Analyzer); `
-      + `seeded by the sandbox: ${b.seeded.join(', ')}; ${Object.keys(b.left).length ? `still drifted: ${formatCounts(b.left)}` : 'no drift left'}`);
-    const live = session as unknown as LocalSession;
-
     const injected = await reporter.run(`Inject ${DEMO_SCENARIOS.length} drifts`, async () => {
       const done: DemoSummary['injected'] = [];
       for (const { scenario, drift } of DEMO_SCENARIOS) {
@@ -148,13 +120,12 @@ export async function runDemo(options: DemoOptions, reporter: StepReporter): Pro
     reporter.print(formatDriftReport(drift.report));
 
     const remediation = await reporter.run('Run Remediate with governance.yaml\'s policy', async () => {
-      const result = await remediateLeavingApprovalsOpen(live, fake, drift.summary, (handler) => { pendingApproval = handler; });
+      const result = await remediateWithoutAnsweringApprovals(live, fake, drift.summary, (handler) => { pendingApproval = handler; });
       const after = await live.driftCheck();
       fake.save(path.join(out, 'sandbox.json'));
       return { ...result, remainingByType: countByType(after.report) };
     }, (r) => `${r.repaired} repaired, ${r.awaitingApproval.length} awaiting approval, ${r.reportOnly.length} report-only`);
     for (const a of remediation.awaitingApproval) reporter.print(`  awaiting approval: ${a.description}${a.modeReason ? ` (${a.modeReason})` : ''}`);
-    if (remediation.awaitingApproval.length) reporter.print(`  a person approves with: rampart remediate --state ${path.relative(process.cwd(), path.join(out, 'sandbox.json'))} --config ${path.relative(process.cwd(), config.dir) || '.'}, then the rampart approve TOKEN --endpoint URL it prints`);
     for (const r of remediation.reportOnly) reporter.print(`  report-only: ${r.message} (${r.reason})`);
 
     const lake = await reporter.run('Transform the sample custom-source logs into the local lake', () => transformSamples(config, path.join(out, 'lake')),
@@ -171,13 +142,54 @@ export async function runDemo(options: DemoOptions, reporter: StepReporter): Pro
     }, (v) => `${v.files} files match ${v.manifests} manifests`);
 
     return {
-      config: config.dir, out, sandbox: path.join(out, 'sandbox.json'), accounts: config.organization.accounts.length, synth, build, injected,
+      config: config.dir, out, sandbox: path.join(out, 'sandbox.json'), accounts: config.organization.accounts.length, synth, build: build.summary, injected,
       drift: { found: drift.report.drifts.length, byType: countByType(drift.report), unknownScopes: drift.report.unknownScopes.length },
       remediation, lake, evidence: { dir: evidenceDir, checkResults: evidence.checkResults, frameworks: evidence.frameworks }, verify,
       elapsedSeconds: Math.round((Date.now() - started) / 100) / 10,
     };
   } finally {
-    (session as LocalSession | undefined)?.close();
+    live.close();
+  }
+}
+
+/**
+ * A brand-new organization in the sandbox, the workflows deployed into it (their assembly in
+ * `assemblyDir`), and the landing zone built by the executor, with what the sandbox seeds instead
+ * named. The session is closed if the build fails.
+ */
+async function buildInSandbox(config: RampartConfig, fake: FakeAws, assemblyDir: string, onApprovalRequested: (request: { token: string; payload: Record<string, unknown> }) => void,
+  note: (detail: string) => void): Promise<{ session: LocalSession; summary: DemoSummary['build'] }> {
+  note('a new organization: accounts in the root');
+  const seeded = seedNewOrganization(fake, config);
+  note('deploying the workflows locally');
+  const workflows = synthesizeLocalWorkflows(config, { accountIds: sandboxAccountIds(config, fake), outdir: assemblyDir });
+  const session = await LocalSession.open({ config, fake, workflows, approvals: 'wait', onApprovalRequested });
+  const { account, region } = session.workflows.env;
+  let clients: AwsClients | undefined;
+  try {
+    const deployment = await deployLocally(session.workflows, session.sandbox);
+    clients = new AwsClients({
+      homeAccountId: account, homeRegion: region, executionRoleName: config.global.executionRoleName, organizationRoleName: ORGANIZATION_REMEDIATION_ROLE_NAME, base: deployment.handlerBase,
+    });
+    const desired = deriveDesiredState(config);
+    await bootstrapDelegatedAdministration(clients, desired, seeded.accountIds);
+    note('Rampart\'s executor applying the plan');
+    const first = await buildLandingZone(clients, config, desired, () => new Date());
+    const filled = await seedWhatTheExecutorLeaves(fake, config, first, seeded.accountIds);
+    const second = filled.length ? await buildLandingZone(clients, config, desired, () => new Date()) : undefined;
+    return {
+      session,
+      summary: {
+        executorActions: first.applied + (second?.applied ?? 0), rounds: first.rounds + (second?.rounds ?? 0),
+        seeded: [`${Object.keys(seeded.accountIds).length} accounts in the root (account vending)`, `${seeded.executionRoles} execution roles (a StackSet deploys them)`, ...filled],
+        left: (second ?? first).remaining,
+      },
+    };
+  } catch (error) {
+    session.close();
+    throw error;
+  } finally {
+    clients?.destroy();
   }
 }
 
@@ -187,7 +199,7 @@ export async function runDemo(options: DemoOptions, reporter: StepReporter): Pro
  * since the run applies its waves in order and would otherwise wait for a person before the later
  * waves. Their drift stays, to be approved in a later run (rampart remediate + rampart approve).
  */
-async function remediateLeavingApprovalsOpen(session: LocalSession, fake: FakeAws, after: DriftSummary,
+async function remediateWithoutAnsweringApprovals(session: LocalSession, fake: FakeAws, after: DriftSummary,
   listen: (handler: (request: { token: string; payload: Record<string, unknown> }) => void) => void): Promise<Omit<DemoSummary['remediation'], 'remainingByType'>> {
   const { account, region } = session.workflows.env;
   const asked = new Set<number>();
