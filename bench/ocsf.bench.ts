@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { customSource, CustomSourcePipeline } from '../ocsf/customSourcePipeline';
+import { customSource } from '../ocsf/customSource';
+import { CustomSourcePipeline } from '../ocsf/customSourcePipeline';
 import { DeadLetterWriter } from '../ocsf/deadLetters';
 import { LakeWriter, type ObjectSink } from '../ocsf/lakeWriter';
 import { loadMappingText } from '../ocsf/loadMapping';
@@ -12,6 +14,7 @@ import { networkFirewallLines } from './networkFirewallEvents';
 
 const EVENTS = 1_000_000;
 const FILES = 10;
+const ROUNDS = 3;
 
 /** Counts what would be uploaded, so the figure is Parquet production, not the disk. */
 class CountingSink implements ObjectSink {
@@ -21,6 +24,28 @@ class CountingSink implements ObjectSink {
     this.objects++;
     this.bytes += body.length;
   }
+}
+
+interface Run {
+  rate: number;
+  cpuRate: number;
+  peakRss: number;
+}
+
+/** Events per second (wall clock and per CPU-second of the whole process, all threads) and peak RSS of one run. */
+async function measure(run: () => Promise<number>): Promise<Run> {
+  const sampler = peakRssSampler();
+  const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  const events = await run();
+  const rate = events / seconds(start);
+  const cpuRate = events / cpuSeconds(cpu);
+  return { rate, cpuRate, peakRss: sampler.stop() };
+}
+
+/** The run with the median rate. */
+function median(runs: Run[]): Run {
+  return [...runs].sort((a, b) => a.rate - b.rate)[Math.floor(runs.length / 2)];
 }
 
 function peakRssSampler(): { stop(): number } {
@@ -76,32 +101,39 @@ export const ocsfBenchmark: Benchmark = {
     const mappingRate = mapped / compiledSeconds;
     const naiveRate = mapped / naiveSeconds;
 
-    // Floor of the work: decompress + split + JSON.parse.
-    let parsedCount = 0;
-    const floorStart = process.hrtime.bigint();
-    const floorCpu = process.cpuUsage();
-    for (const object of objects) for await (const batch of readRecords(object)) for (const r of batch) if (JSON.parse(r.text!)) parsedCount++;
-    const floorRate = parsedCount / seconds(floorStart);
-    const floorCpuRate = parsedCount / cpuSeconds(floorCpu);
-
-    // End to end, through the same pipeline the handlers and `rampart transform` use.
-    const sink = new CountingSink();
+    // The floor of the work (gunzip + split + JSON.parse of every event) and the whole path, in alternating
+    // rounds: the machine is shared, so each figure is the median run.
     const source = customSource('network-firewall', compiled, [{ sourceName: 'network-firewall', classUid: 4001 }]);
-    const sampler = peakRssSampler();
-    const e2eStart = process.hrtime.bigint();
-    const e2eCpu = process.cpuUsage();
-    const writer = await LakeWriter.create({ sink, region: 'us-east-1', batchId: 'bench' });
-    const pipeline = new CustomSourcePipeline(source, writer, new DeadLetterWriter(sink, 'bench', '20240501'));
-    for (let f = 0; f < FILES; f++) for await (const batch of readRecords(objects[f])) await pipeline.process(batch, `bench:${f}`, '111122223333');
-    const counts = await pipeline.finish();
-    const e2eRate = counts.in / seconds(e2eStart);
-    const e2eCpuRate = counts.in / cpuSeconds(e2eCpu);
-    const peakRss = sampler.stop();
-    writer.close();
-    if (counts.written !== EVENTS) throw new Error(`expected ${EVENTS} written, got ${counts.written} (${JSON.stringify(counts.rejectedByCode)})`);
-
+    const loadBefore = os.loadavg()[0];
+    const floorRuns: Run[] = [];
+    const endToEndRuns: Run[] = [];
+    let sink = new CountingSink();
+    for (let round = 0; round < ROUNDS; round++) {
+      floorRuns.push(await measure(async () => {
+        let parsed = 0;
+        for (const object of objects) for await (const batch of readRecords(object)) for (const r of batch) if (JSON.parse(r.text!)) parsed++;
+        return parsed;
+      }));
+      endToEndRuns.push(await measure(async () => {
+        // Through the same pipeline the handlers and `rampart transform` use.
+        sink = new CountingSink();
+        const writer = await LakeWriter.create({ sink, region: 'us-east-1', batchId: 'bench' });
+        try {
+          const pipeline = new CustomSourcePipeline(source, writer, new DeadLetterWriter(sink, 'bench', '20240501'));
+          for (let f = 0; f < FILES; f++) await pipeline.processObject(objects[f], `bench:${f}`, '111122223333');
+          const counts = await pipeline.finish();
+          if (counts.written !== EVENTS || counts.in !== counts.written + counts.rejected) throw new Error(`expected ${EVENTS} written, got ${JSON.stringify(counts)}`);
+          return counts.in;
+        } finally {
+          writer.close();
+        }
+      }));
+    }
+    const loadAfter = os.loadavg()[0];
+    const floor = median(floorRuns);
+    const run = median(endToEndRuns);
     const mappingRatio = round(mappingRate / naiveRate, 2);
-    const e2eRatio = round(e2eRate / floorRate, 2);
+    const e2eRatio = round(run.rate / floor.rate, 2);
     return [
       report({
         name: 'ocsf.map.network-firewall-1m', value: Math.round(mappingRate), unit: 'events/s', events: mapped,
@@ -109,13 +141,15 @@ export const ocsfBenchmark: Benchmark = {
         goal: '>= 4x the naive mapper', goalMet: mappingRatio >= 4,
       }),
       report({
-        name: 'ocsf.end-to-end.network-firewall-1m', value: Math.round(e2eRate), unit: 'events/s', events: counts.in,
-        baseline: { name: 'gunzip + split + JSON.parse only', value: Math.round(floorRate) }, ratio: e2eRatio,
-        goal: '>= 0.6 of decompress + parse; peak RSS < 1 GiB', goalMet: e2eRatio >= 0.6 && peakRss < 1024 ** 3,
-        peakRssMiB: Math.round(peakRss / 1024 ** 2), gzippedInputMiB: round(gzBytes / 1024 ** 2, 1),
+        name: 'ocsf.end-to-end.network-firewall-1m', value: Math.round(run.rate), unit: 'events/s', events: EVENTS,
+        baseline: { name: 'gunzip + split + JSON.parse only', value: Math.round(floor.rate) }, ratio: e2eRatio,
+        goal: '>= 0.6 of decompress + parse; peak RSS < 1 GiB', goalMet: e2eRatio >= 0.6 && Math.max(...endToEndRuns.map((r) => r.peakRss)) < 1024 ** 3,
+        rounds: ROUNDS, roundRatios: endToEndRuns.map((r, i) => round(r.rate / floorRuns[i].rate, 2)),
+        peakRssMiB: Math.round(Math.max(...endToEndRuns.map((r) => r.peakRss)) / 1024 ** 2), gzippedInputMiB: round(gzBytes / 1024 ** 2, 1),
         parquetObjects: sink.objects, parquetMiB: round(sink.bytes / 1024 ** 2, 1),
-        // Events per CPU-second (all threads): the work itself, less sensitive to a busy machine than wall time.
-        perCpuSecond: { endToEnd: Math.round(e2eCpuRate), decompressParse: Math.round(floorCpuRate), ratio: round(e2eCpuRate / floorCpuRate, 2) },
+        // Events per CPU-second (all threads, DuckDB's included): the work itself, less sensitive to a busy machine than wall time.
+        perCpuSecond: { endToEnd: Math.round(run.cpuRate), decompressParse: Math.round(floor.cpuRate), ratio: round(run.cpuRate / floor.cpuRate, 2) },
+        loadAverage: { before: round(loadBefore, 1), after: round(loadAfter, 1) },
       }),
     ];
   },

@@ -8,7 +8,6 @@ import { governanceWorkflows } from '../stacks/governance/governanceWorkflows';
 import { buildLandingZone } from '../stacks/landingZone';
 import { createRampartApp } from '../stacks/rampartApp';
 import { DEFAULT_CONFIG_DIR, loadValidConfig } from '../stacks/synthesize';
-import { evidenceWorkflow } from '../workflows/evidenceWorkflow';
 
 function main(): void {
   const app = createRampartApp();
@@ -17,7 +16,7 @@ function main(): void {
   const { config, warnings } = loadValidConfig(configDir);
   for (const warning of warnings) console.error(formatIssue(warning));
   const accountIds = parseAccountIdOverrides(context('accountIds'));
-  const landingZone = buildLandingZone(app, config, { accountIds, governanceExtensions: [...governanceWorkflows({ accountIds }), evidenceWorkflow()] });
+  const landingZone = buildLandingZone(app, config, { accountIds, governanceExtensions: governanceWorkflows({ accountIds }) });
   for (const notice of landingZone.notices) console.error(`note: ${notice}`);
   app.synth();
 }

@@ -8,7 +8,6 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { CustomSourcePipeline, type DeliveryCounts } from '../ocsf/customSourcePipeline';
 import { deliveryMetricsLog } from '../ocsf/deliveryMetrics';
-import { readRecords } from '../ocsf/recordReader';
 import { createRuntime, defaultClients, openBatch, readSettings, type CustomSourceRuntime } from './customSourceSetup';
 import type { BatchResponse } from './customSourceKinesis';
 
@@ -40,7 +39,7 @@ async function processMessage(body: string, runtime: CustomSourceRuntime, messag
       const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(record.s3.object.versionId ? { VersionId: record.s3.object.versionId } : {}) }));
       if (!object.Body) throw new Error(`s3://${bucket}/${key} has no body`);
-      for await (const batch of readRecords(object.Body as Readable)) await pipeline.process(batch, `s3://${bucket}/${key}`, accountFromLogKey(key));
+      await pipeline.processObject(object.Body as Readable, `s3://${bucket}/${key}`, accountFromLogKey(key));
     }
     return await pipeline.finish();
   } catch (error) {

@@ -6,7 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { z } from 'zod';
 import { parseS3Location, providerRoleCredentials, S3ObjectSink } from '../aws/securityLakeProvider';
-import { customSource, type CustomSource } from '../ocsf/customSourcePipeline';
+import { customSource, type CustomSource } from '../ocsf/customSource';
 import { DeadLetterWriter } from '../ocsf/deadLetters';
 import { eventDay } from '../ocsf/lakeLayout';
 import { LakeWriter, type ObjectSink } from '../ocsf/lakeWriter';

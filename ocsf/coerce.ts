@@ -75,7 +75,8 @@ export function toTimestamp(value: unknown, field: string, source: string, parse
 
 /** A value kept under `unmapped`: strings as they are, anything else as JSON. */
 export function toUnmapped(value: unknown, field: string, source: string): string {
-  const s = typeof value === 'string' ? value : JSON.stringify(value);
+  // Numbers and booleans from JSON.parse print the same with String() as with JSON.stringify, for less.
+  const s = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
   if (s.length > MAX_FIELD_CHARS) throw new EventRejection('field-too-large', field, `${field}: ${s.length} characters from ${source} (limit ${MAX_FIELD_CHARS})`);
   return s;
 }

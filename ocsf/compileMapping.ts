@@ -1,9 +1,18 @@
 /**
- * Turns a checked mapping plan into one JavaScript function per entry (generated source, compiled once
- * with `new Function`), so an event is mapped by straight-line property reads — no path parsing, no
- * tree walking per event. A field that cannot be converted to its OCSF type rejects the event with the
- * reason; nothing is stringified or dropped silently.
+ * Turns a checked mapping plan into JavaScript functions (generated source, compiled once with `new Function`),
+ * so an event is mapped by straight-line property reads — no path parsing, no tree walking per event. A field
+ * that cannot be converted to its OCSF type rejects the event with the reason; nothing is stringified or
+ * dropped silently.
+ *
+ * Each entry compiles to two functions that share the same generated code for reading, converting and
+ * checking every value, and differ only in where the values go:
+ * - `map` builds the OCSF event as an object (validation, tests, the mapping check);
+ * - a row writer (`compileRowWriter`) writes the values straight into the staged Parquet columns of the
+ *   entry's class (delivery), with no object in between.
  */
+import type { ColumnBatch } from './columnBatch';
+import type { ColumnLayout } from './columnLayout';
+import { constantOf } from './columnLayout';
 import * as coerce from './coerce';
 import { EventRejection } from './coerce';
 import type { EntryPlan, LeafPlan, MappingPlan, ObjectPlan, PathSegment, ValueSource } from './mappingPlan';
@@ -15,6 +24,8 @@ export type OcsfEvent = Record<string, unknown> & { class_uid: number; time: num
 
 export interface CompiledEntry {
   key: string;
+  /** Position in plan.entries. */
+  index: number;
   cls: OcsfClass;
   map: (record: unknown) => OcsfEvent;
 }
@@ -22,9 +33,22 @@ export interface CompiledEntry {
 export interface CompiledMapping {
   plan: MappingPlan;
   entries: Map<string, CompiledEntry>;
+  /** The entry a parsed record belongs to (by the matched field); throws EventRejection with the reason. */
+  select(record: unknown): CompiledEntry;
   /** Maps one parsed record; throws EventRejection with the reason. */
   map(record: unknown): OcsfEvent;
 }
+
+/** Where a row writer puts a row: the batch of the partition (account × day) the event belongs to. */
+export interface RowTarget {
+  /** The batch for the event's own account (cloud.account.uid, when mapped) and time; the row is `batch.rows`. */
+  open(account: unknown, time: number): ColumnBatch;
+  /** The row is complete. */
+  commit(batch: ColumnBatch): void;
+}
+
+/** Maps one parsed record of the entry into `target`; throws EventRejection (before writing anything). */
+export type RowWriter = (record: unknown, target: RowTarget) => void;
 
 function accessor(path: PathSegment[], root = 'e'): string {
   return root + path.map((s) => `?.[${JSON.stringify(s)}]`).join('');
@@ -43,16 +67,53 @@ function sourceText(source: ValueSource): string {
   return source.kind === 'path' || source.kind === 'enum' ? source.text : source.kind === 'const' ? 'a constant' : 'class_uid and activity_id';
 }
 
+function describeSource(plan: LeafPlan | ObjectPlan): string {
+  if (plan.kind === 'object') return `every field mapped to ${plan.field}`;
+  return sourceText(plan.source);
+}
+
+/** A child of an object (or of the event) and the variable holding its value (leaf) or presence (object). */
+interface Computed {
+  plan: LeafPlan | ObjectPlan;
+  variable: string;
+  children?: Computed[];
+}
+
 class EntryCompiler {
-  private lines: string[] = [];
+  private readonly lines: string[] = [];
   private next = 0;
   private activityVar: string | undefined;
-  readonly k = new Constants();
+  private readonly k = new Constants();
+  /** The event's attributes, in plan order, after compute(). */
+  private fields: Computed[] = [];
+  /** Each `unmapped` item's value (a string, or undefined when absent), in plan order. */
+  private unmapped: { key: string; variable: string }[] = [];
 
-  constructor(private readonly entry: EntryPlan) {}
+  constructor(private readonly entry: EntryPlan) {
+    this.compute();
+  }
 
   private variable(prefix: string): string {
     return `${prefix}${this.next++}`;
+  }
+
+  /** Objects of the record read so far, by path: `e.event` is read once, not once per field under it. */
+  private readonly objectsRead = new Map<string, string>();
+
+  /** An expression reading `path` from the record (undefined where the path does not exist). */
+  private read(path: PathSegment[]): string {
+    let holder = 'e';
+    for (let depth = 1; depth < path.length; depth++) {
+      const key = JSON.stringify(path.slice(0, depth));
+      let variable = this.objectsRead.get(key);
+      if (!variable) {
+        variable = this.variable('x');
+        this.lines.push(`const ${variable} = ${holder}?.[${JSON.stringify(path[depth - 1])}];`);
+        this.objectsRead.set(key, variable);
+      }
+      holder = variable;
+    }
+    return path.length ? `${holder}?.[${JSON.stringify(path[path.length - 1])}]` : 'e';
   }
 
   private coercion(leaf: LeafPlan, scalar: string, raw: string): string {
@@ -82,7 +143,7 @@ class EntryCompiler {
       this.lines.push(`const ${v} = ${this.activityVar ?? 'undefined'} === undefined ? undefined : ${this.entry.cls.uid * 100} + ${this.activityVar};`);
     } else {
       const raw = this.variable('r');
-      this.lines.push(`let ${raw} = ${accessor(s.path)};`);
+      this.lines.push(`let ${raw} = ${this.read(s.path)};`);
       this.lines.push(`if (${raw} === '') ${raw} = undefined;`);
       if (s.kind === 'enum') {
         const table = this.k.add(s.values);
@@ -110,66 +171,128 @@ class EntryCompiler {
     return v;
   }
 
-  /** Emits code for the children and returns the variable holding each child's value, in order. */
-  private children(children: (LeafPlan | ObjectPlan)[]): { name: string; variable: string; plan: LeafPlan | ObjectPlan }[] {
-    // activity_id first: type_uid is computed from it.
+  /** Emits code for the children (activity_id first: type_uid is computed from it) and returns them in plan order. */
+  private children(children: (LeafPlan | ObjectPlan)[]): Computed[] {
     const ordered = [...children].sort((a, b) => Number(b.name === 'activity_id') - Number(a.name === 'activity_id'));
-    const out = ordered.map((plan) => ({ name: plan.name, plan, variable: plan.kind === 'leaf' ? this.leaf(plan) : this.object(plan) }));
+    const out = ordered.map((plan): Computed => (plan.kind === 'leaf' ? { plan, variable: this.leaf(plan) } : this.object(plan)));
     return children.map((c) => out.find((o) => o.plan === c)!);
   }
 
-  private object(plan: ObjectPlan): string {
+  /** An object is present when any of its values is; then its required values must be. */
+  private object(plan: ObjectPlan): Computed {
     const kids = this.children(plan.children);
-    const o = this.variable('o');
-    const present = kids.map((k) => `${k.variable} !== undefined`).join(' || ');
-    const literal = `{ ${kids.map((k) => `${JSON.stringify(k.name)}: ${k.variable}`).join(', ')} }`;
-    this.lines.push(`const ${o} = (${present}) ? ${literal} : undefined;`);
+    const present = this.variable('p');
+    this.lines.push(`const ${present} = ${kids.map((k) => (k.plan.kind === 'leaf' ? `${k.variable} !== undefined` : k.variable)).join(' || ')};`);
     const required = kids.filter((k) => k.plan.required);
     if (required.length) {
-      this.lines.push(`if (${o} !== undefined) {`);
-      for (const k of required) this.lines.push(`  if (${k.variable} === undefined) C.missingRequired(${JSON.stringify(k.plan.field)}, ${JSON.stringify(describeSource(k.plan))});`);
+      this.lines.push(`if (${present}) {`);
+      for (const k of required) this.lines.push(`  if (${this.absent(k)}) C.missingRequired(${JSON.stringify(k.plan.field)}, ${JSON.stringify(describeSource(k.plan))});`);
       this.lines.push('}');
     }
-    return o;
+    return { plan, variable: present, children: kids };
   }
 
-  compile(): (record: unknown) => OcsfEvent {
-    const kids = this.children(this.entry.fields);
-    for (const k of kids) {
-      if (k.plan.required) this.lines.push(`if (${k.variable} === undefined) C.missingRequired(${JSON.stringify(k.plan.field)}, ${JSON.stringify(describeSource(k.plan))});`);
+  private absent(k: Computed): string {
+    return k.plan.kind === 'leaf' ? `${k.variable} === undefined` : `!${k.variable}`;
+  }
+
+  /** Reads, converts and checks every value of the entry: the part both functions share. */
+  private compute(): void {
+    this.fields = this.children(this.entry.fields);
+    for (const k of this.fields) {
+      if (k.plan.required) this.lines.push(`if (${this.absent(k)}) C.missingRequired(${JSON.stringify(k.plan.field)}, ${JSON.stringify(describeSource(k.plan))});`);
     }
-    let unmapped = 'undefined';
-    if (this.entry.unmapped.length) {
-      unmapped = 'u';
-      this.lines.push('let u;');
-      for (const item of this.entry.unmapped) {
-        const key = JSON.stringify(item.key);
-        const s = item.source;
-        if (s.kind === 'const') {
-          this.lines.push(`(u ??= {})[${key}] = ${JSON.stringify(typeof s.value === 'string' ? s.value : JSON.stringify(s.value))};`);
-        } else if (s.kind === 'path' || s.kind === 'enum') {
-          const raw = this.variable('r');
-          this.lines.push(`let ${raw} = ${accessor(s.path)};`);
-          if (s.kind === 'enum') {
-            this.lines.push(`${raw} = ${raw} == null ? undefined : (${this.k.add(s.values)}.get(String(${raw})) ?? ${s.other === undefined ? 'undefined' : this.k.add(s.other)});`);
-          }
-          this.lines.push(`if (${raw} != null && ${raw} !== '') (u ??= {})[${key}] = C.toUnmapped(${raw}, ${JSON.stringify(`unmapped.${item.key}`)}, ${JSON.stringify(s.text)});`);
+    for (const item of this.entry.unmapped) {
+      const m = this.variable('m');
+      const s = item.source;
+      if (s.kind === 'const') {
+        this.lines.push(`const ${m} = ${JSON.stringify(typeof s.value === 'string' ? s.value : JSON.stringify(s.value))};`);
+      } else if (s.kind === 'path' || s.kind === 'enum') {
+        const raw = this.variable('r');
+        this.lines.push(`let ${raw} = ${this.read(s.path)};`);
+        if (s.kind === 'enum') {
+          this.lines.push(`${raw} = ${raw} == null ? undefined : (${this.k.add(s.values)}.get(String(${raw})) ?? ${s.other === undefined ? 'undefined' : this.k.add(s.other)});`);
         }
+        this.lines.push(`const ${m} = ${raw} != null && ${raw} !== '' ? C.toUnmapped(${raw}, ${JSON.stringify(`unmapped.${item.key}`)}, ${JSON.stringify(s.text)}) : undefined;`);
+      } else {
+        continue;
       }
+      this.unmapped.push({ key: item.key, variable: m });
     }
-    const fields = kids.map((k) => `${JSON.stringify(k.name)}: ${k.variable}`);
-    fields.push(`"unmapped": ${unmapped}`);
-    this.lines.push(`return { ${fields.join(', ')} };`);
-    const body = `"use strict";\n${this.lines.join('\n')}`;
-    const factory = new Function('C', 'K', `return function map(e) {\n${body}\n};`) as (c: typeof coerce, k: unknown[]) => (record: unknown) => OcsfEvent;
-    // A plain object: module namespaces read through getters, which costs in the hot path.
-    return factory({ ...coerce }, this.k.values);
   }
-}
 
-function describeSource(plan: LeafPlan | ObjectPlan): string {
-  if (plan.kind === 'object') return `every field mapped to ${plan.field}`;
-  return sourceText(plan.source);
+  /** Compiles the shared lines plus `tail` as `function name(...params)`. */
+  private build<T>(name: string, params: string[], tail: string[]): T {
+    const body = `"use strict";\n${[...this.lines, ...tail].join('\n')}`;
+    const factory = new Function('C', 'K', `return function ${name}(${params.join(', ')}) {\n${body}\n};`);
+    // A plain object: module namespaces read through getters, which costs in the hot path.
+    return factory({ ...coerce }, this.k.values) as T;
+  }
+
+  /** The object tail: nested objects where present, `unmapped` when it has a value. */
+  objectMapper(): (record: unknown) => OcsfEvent {
+    const tail: string[] = [];
+    const value = (k: Computed): string => {
+      if (k.plan.kind === 'leaf') return k.variable;
+      const o = this.variable('o');
+      const literal = `{ ${k.children!.map((c) => `${JSON.stringify(c.plan.name)}: ${value(c)}`).join(', ')} }`;
+      tail.push(`const ${o} = ${k.variable} ? ${literal} : undefined;`);
+      return o;
+    };
+    const fields = this.fields.map((k) => `${JSON.stringify(k.plan.name)}: ${value(k)}`);
+    let unmapped = 'undefined';
+    if (this.unmapped.length) {
+      unmapped = 'u';
+      tail.push('let u;');
+      for (const m of this.unmapped) tail.push(`if (${m.variable} !== undefined) (u ??= {})[${JSON.stringify(m.key)}] = ${m.variable};`);
+    }
+    fields.push(`"unmapped": ${unmapped}`);
+    tail.push(`return { ${fields.join(', ')} };`);
+    return this.build('map', ['e'], tail);
+  }
+
+  /** The column tail: each value into its staged column of the class layout (constants shared by the class are the layout's). */
+  rowWriter(layout: ColumnLayout): RowWriter {
+    const time = this.fields.find((k) => k.plan.kind === 'leaf' && k.plan.name === 'time');
+    if (!time) throw new Error(`${this.entry.key}: an entry without time cannot be delivered`);
+    const cloud = this.fields.find((k) => k.plan.name === 'cloud');
+    const account = cloud?.children?.find((k) => k.plan.name === 'account')?.children?.find((k) => k.plan.name === 'uid' && k.plan.kind === 'leaf');
+    const tail = [
+      `const b = T.open(${account?.variable ?? 'undefined'}, ${time.variable});`,
+      'const row = b.rows, byte = row >> 3, bit = 1 << (row & 7);',
+      'const D = b.doubles, I = b.ints, L = b.bools, S = b.texts, V = b.valid;',
+    ];
+    const write = (k: Computed): void => {
+      if (k.children) {
+        for (const c of k.children) write(c);
+        return;
+      }
+      const leaf = k.plan as LeafPlan;
+      const c = layout.columnOf(leaf);
+      if (c === undefined) return;
+      const column = layout.columns[c];
+      const constant = constantOf(leaf, this.entry);
+      let v = k.variable;
+      if (column.staging === 'VARCHAR') {
+        if (constant) v = this.k.add(column.json || typeof constant.value !== 'string' ? JSON.stringify(constant.value) : constant.value);
+        else if (column.json || (leaf.type.kind === 'scalar' && leaf.type.scalar === 'json')) v = `(typeof ${v} === 'string' ? ${v} : JSON.stringify(${v}))`;
+        tail.push(`if (${k.variable} !== undefined) S[${c}][row] = ${v};`);
+      } else if (column.staging === 'BOOLEAN') {
+        tail.push(`if (${v} !== undefined) { L[${c}][row] = ${v} ? 1 : 0; V[${c}][byte] |= bit; }`);
+      } else {
+        tail.push(`if (${v} !== undefined) { ${column.staging === 'DOUBLE' ? 'D' : 'I'}[${c}][row] = ${v}; V[${c}][byte] |= bit; }`);
+      }
+    };
+    for (const k of this.fields) write(k);
+    if (this.unmapped.length) {
+      // `unmapped`: the row's key/value pairs in plan order (as the object has them); none is NULL.
+      tail.push('const MK = b.mapKeys, MV = b.mapValues;', 'let n = 0;');
+      for (const m of this.unmapped) tail.push(`if (${m.variable} !== undefined) { MK.push(${layout.unmappedKeys.indexOf(m.key)}); MV.push(${m.variable}); n++; }`);
+      tail.push('b.mapCounts[row] = n;');
+    }
+    tail.push('T.commit(b);');
+    return this.build('writeRow', ['e', 'T'], tail);
+  }
 }
 
 function shown(value: unknown): string {
@@ -182,23 +305,26 @@ export function compileMapping(plan: MappingPlan): CompiledMapping {
   const errors = plan.issues.filter((i) => i.severity === 'error');
   if (errors.length) throw new Error(`the mapping has ${errors.length} error(s): ${errors.map((e) => `${e.where}: ${e.message}`).join('; ')}`);
   const entries = new Map<string, CompiledEntry>();
-  for (const entry of plan.entries) entries.set(entry.key, { key: entry.key, cls: entry.cls, map: new EntryCompiler(entry).compile() });
+  plan.entries.forEach((entry, index) => entries.set(entry.key, { key: entry.key, index, cls: entry.cls, map: new EntryCompiler(entry).objectMapper() }));
   const matched = new Function(`return function matched(e) { return ${accessor(plan.matchedField.path)}; };`)() as (record: unknown) => unknown;
   const field = plan.matchedField.text;
   const known = [...entries.keys()].join(', ');
-  return {
-    plan,
-    entries,
-    map(record) {
-      if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-        throw new EventRejection('not-an-object', '$', `the record is ${Array.isArray(record) ? 'an array' : record === null ? 'null' : typeof record}, not a JSON object`);
-      }
-      const value = matched(record);
-      const entry = value === undefined || value === null ? undefined : entries.get(String(value));
-      if (!entry) {
-        throw new EventRejection('unknown-match', field, value === undefined || value === null ? `${field} is missing; it selects the mapping (${known})` : `no mapping for ${field} = ${shown(value)} (mapped values: ${known})`);
-      }
-      return entry.map(record);
-    },
+  const select = (record: unknown): CompiledEntry => {
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      throw new EventRejection('not-an-object', '$', `the record is ${Array.isArray(record) ? 'an array' : record === null ? 'null' : typeof record}, not a JSON object`);
+    }
+    const value = matched(record);
+    const entry = value === undefined || value === null ? undefined : entries.get(typeof value === 'string' ? value : String(value));
+    if (!entry) {
+      throw new EventRejection('unknown-match', field, value === undefined || value === null ? `${field} is missing; it selects the mapping (${known})` : `no mapping for ${field} = ${shown(value)} (mapped values: ${known})`);
+    }
+    return entry;
   };
+  return { plan, entries, select, map: (record) => select(record).map(record) };
+}
+
+/** The row writer of one entry, for the column layout of its class. */
+export function compileRowWriter(entry: EntryPlan, layout: ColumnLayout): RowWriter {
+  if (!layout.entries.includes(entry)) throw new Error(`${entry.key}: not an entry of the layout of class ${layout.classUid}`);
+  return new EntryCompiler(entry).rowWriter(layout);
 }

@@ -47,3 +47,30 @@ export function objectName(sourceName: string, partition: string, batchId: strin
 export function accountPartition(account: unknown): string {
   return typeof account === 'string' && /^\d{12}$/.test(account) ? account : EXTERNAL_ACCOUNT;
 }
+
+/**
+ * The partition (account × day) of each row, remembered from the previous row, which it mostly shares. A row
+ * belongs to its own account when it names one (cloud.account.uid), else to the origin's (`fallbackAccount`).
+ */
+export class PartitionRouting {
+  fallbackAccount = EXTERNAL_ACCOUNT;
+  accountId = '';
+  day = '';
+  private dayStart = 0;
+  private dayEnd = 0;
+
+  /** True when the row's partition differs from the previous row's; accountId and day are then the row's. */
+  changed(account: unknown, time: number): boolean {
+    let accountId = this.fallbackAccount;
+    if (account !== undefined) {
+      const own = accountPartition(account);
+      if (own !== EXTERNAL_ACCOUNT) accountId = own;
+    }
+    if (accountId === this.accountId && time >= this.dayStart && time < this.dayEnd) return false;
+    this.accountId = accountId;
+    this.day = eventDay(time);
+    this.dayStart = Math.floor(time / MS_PER_DAY) * MS_PER_DAY;
+    this.dayEnd = this.dayStart + MS_PER_DAY;
+    return true;
+  }
+}

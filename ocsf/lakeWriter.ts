@@ -1,16 +1,18 @@
 /**
- * Buffers OCSF events per Security Lake partition (source × account × eventDay) in DuckDB staging tables
- * and writes each as Parquet: ZSTD, sorted by time, typed columns, data pages of at most 1 MB.
+ * Buffers rows per Security Lake partition (source × account × eventDay) as column batches in memory and writes
+ * each partition as Parquet with DuckDB: ZSTD, sorted by time, typed columns, data pages of at most 1 MB.
+ * DuckDB reads the batches through a table function while it writes (no staging table, no second copy).
  * Partitions are flushed when they reach a size or an age, and all at once at the end of a batch.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DuckDBDataChunk, DuckDBInstance, type DuckDBAppender, type DuckDBConnection, BOOLEAN, DOUBLE, INTEGER, VARCHAR } from '@duckdb/node-api';
-import { ROW_WIDTH_COLUMN, type ColumnLayout, type StagingType } from './columnLayout';
-import type { OcsfEvent } from './compileMapping';
-import { eventDay, objectName, partitionPrefix, sourcePrefix } from './lakeLayout';
-import { CHUNK_ROWS, StagingChunkFiller } from './stagingChunk';
+import { DuckDBInstance, DuckDBTableFunction, type DuckDBConnection, BOOLEAN, DOUBLE, INTEGER, MAP, VARCHAR } from '@duckdb/node-api';
+import { BATCH_ROWS, ColumnBatch } from './columnBatch';
+import { ROW_WIDTH_COLUMN, type ColumnLayout, type StagedColumn } from './columnLayout';
+import type { RowTarget } from './compileMapping';
+import { objectName, PartitionRouting, partitionPrefix, sourcePrefix } from './lakeLayout';
+import { StagingChunkFiller, type FillOptions } from './stagingChunk';
 
 /** Where Parquet objects go: an S3 bucket through the provider role, or a local directory. */
 export interface ObjectSink {
@@ -54,20 +56,21 @@ export interface LakeWriterOptions {
   threads?: number;
 }
 
-const DUCK_TYPES = { VARCHAR, INTEGER, DOUBLE, BOOLEAN } as const;
+const DUCK_TYPES = { VARCHAR, INTEGER, DOUBLE, BOOLEAN, MAP: MAP(VARCHAR, VARCHAR) } as const;
 
 interface Partition {
   source: LakeSource;
   accountId: string;
   day: string;
-  table: string;
-  /** Created with the staging table when the first chunk is full. */
-  appender: DuckDBAppender | undefined;
-  columns: unknown[][];
-  pendingRows: number;
+  /** Full batches, then the one being filled. */
+  batches: ColumnBatch[];
+  current: ColumnBatch;
+  /** False once the partition is being written: rows go to a new partition of the same key. */
+  open: boolean;
+  /** Rows in `batches`. */
   rows: number;
   bytes: number;
-  /** Largest bytes per row any column reached in one chunk: it bounds the rows a 1 MB page can hold. */
+  /** Largest bytes per row any column reached in one batch: it bounds the rows a 1 MB page can hold. */
   widestColumnBytesPerRow: number;
   openedAt: number;
   /** Which flush of this partition key within the batch it is: part of the object names. */
@@ -77,129 +80,204 @@ interface Partition {
   sorted: boolean;
 }
 
+/** What the table function reads: one partition's batches. */
+interface Scan extends FillOptions {
+  columns: readonly StagedColumn[];
+  batches: ColumnBatch[];
+}
+
 /** Security Lake: data pages of at most 1 MB uncompressed. Aim below it, as row groups are only roughly sized. */
 const PAGE_BUDGET_BYTES = 900 * 1024;
 /** DuckDB writes one data page per column per row group, and row groups of at least one vector (2048 rows). */
-const MIN_ROW_GROUP_ROWS = CHUNK_ROWS;
+const MIN_ROW_GROUP_ROWS = BATCH_ROWS;
 const MAX_ROW_GROUP_ROWS = 122_880;
-
-let tableCounter = 0;
+const SCAN_FUNCTION = 'rampart_staged_rows';
+/** ZSTD at level 1: about a tenth less CPU than the default level 3 for objects about 2% larger (measured). */
+const PARQUET_OPTIONS = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1';
 
 function sqlString(text: string): string {
   return text.replace(/'/g, "''");
 }
 
+/** Routes the rows a compiled mapping writes for one source to the partition of their account and day. */
+export class PartitionTarget implements RowTarget {
+  readonly routing = new PartitionRouting();
+  private partition: Partition | undefined;
+
+  constructor(private readonly writer: LakeWriter, private readonly source: LakeSource) {}
+
+  /** The account of rows that do not name their own (the S3 key's or the stream's, else `external`). */
+  set fallbackAccount(account: string) {
+    this.routing.fallbackAccount = account;
+  }
+
+  open(account: unknown, time: number): ColumnBatch {
+    let p = this.partition;
+    if (this.routing.changed(account, time) || p === undefined || !p.open) {
+      p = this.partition = this.writer.partitionFor(this.source, this.routing.accountId, this.routing.day);
+    }
+    if (time < p.lastTime) p.sorted = false;
+    p.lastTime = time;
+    return p.current;
+  }
+
+  commit(batch: ColumnBatch): void {
+    if (++batch.rows === BATCH_ROWS) this.writer.seal(this.partition!);
+  }
+}
+
 export class LakeWriter {
   private readonly partitions = new Map<string, Partition>();
-  private readonly filler = new StagingChunkFiller();
-  private readonly chunks = new Map<number, DuckDBDataChunk>();
-  private columnBytes = new Float64Array(64);
+  private readonly targets = new Map<LakeSource, PartitionTarget>();
+  private readonly scans = new Map<number, Scan>();
+  private nextScan = 0;
   private readonly flushSequences = new Map<string, number>();
-  private readonly tmpDir: string;
   private readonly maxBytes: number;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
 
+  /** Partitions closed for writing, in the order they closed. */
+  private readonly due: Partition[] = [];
   /** Completed objects not yet reported by flushDue/flushAll. */
   private completed: WrittenObject[] = [];
-  /** The flush running in the background (COPY on its own connection) while events keep being staged. */
+  /** The flush running in the background while rows keep being staged. */
   private inFlight: Promise<void> | undefined;
   private failure: unknown;
 
   private constructor(
     private readonly connection: DuckDBConnection,
-    private readonly copyConnection: DuckDBConnection,
     private readonly options: LakeWriterOptions,
-    tmpDir: string,
+    private readonly tmpDir: string,
   ) {
-    this.tmpDir = tmpDir;
     this.maxBytes = options.maxBytes ?? 128 * 1024 * 1024;
     this.maxAgeMs = options.maxAgeMs ?? 5 * 60_000;
     this.now = options.now ?? Date.now;
+    connection.registerTableFunction(this.scanFunction());
   }
 
   static async create(options: LakeWriterOptions): Promise<LakeWriter> {
     const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-parquet-'));
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
-    // Staged data beyond the limit spills to the temporary directory (in Lambda, /tmp: the code directory is
+    // Sorting beyond the limit spills to the temporary directory (in Lambda, /tmp: the code directory is
     // read-only), which keeps memory bounded.
     await connection.run(`SET memory_limit = '${options.memoryLimit ?? '512MB'}'`);
     await connection.run(`SET temp_directory = '${sqlString(path.join(tmpDir, 'spill'))}'`);
     await connection.run(`SET threads = ${Math.max(1, Math.floor(options.threads ?? 1))}`);
-    return new LakeWriter(connection, await instance.connect(), options, tmpDir);
+    return new LakeWriter(connection, options, tmpDir);
   }
 
-  /**
-   * Stages one event. Returns a promise only when a chunk of rows is handed to DuckDB (every 2048 rows of a
-   * partition), so the common case costs no await.
-   */
-  add(source: LakeSource, accountId: string, event: OcsfEvent): Promise<void> | undefined {
-    const day = eventDay(event.time);
+  /** `rampart_staged_rows(scan, with_row_width)`: the batches of a partition being written, one DataChunk each. */
+  private scanFunction(): DuckDBTableFunction {
+    const filler = new StagingChunkFiller();
+    return DuckDBTableFunction.create({
+      name: SCAN_FUNCTION,
+      parameterTypes: [INTEGER, BOOLEAN],
+      bindFunction: (info) => {
+        const scan = this.scans.get(Number(info.getParameter(0)));
+        if (!scan) return info.setError('no such staged partition');
+        for (const c of scan.columns) info.addResultColumn(c.name, DUCK_TYPES[c.staging]);
+        const withRowWidth = info.getParameter(1) === true;
+        if (withRowWidth) info.addResultColumn(ROW_WIDTH_COLUMN, DOUBLE);
+        info.setCardinality(scan.batches.reduce((n, b) => n + b.rows, 0), true);
+        info.setBindData({ ...scan, constantBytesPerRow: withRowWidth ? scan.constantBytesPerRow : undefined });
+      },
+      initFunction: (info) => info.setInitData({ next: 0 }),
+      mainFunction: (info, output) => {
+        const scan = info.getBindData() as Scan;
+        const state = info.getInitData() as { next: number };
+        const batch = scan.batches[state.next++];
+        if (!batch) {
+          output.rowCount = 0;
+          return;
+        }
+        filler.fill(output, scan.columns, batch, scan);
+      },
+    });
+  }
+
+  /** Where the compiled mapping writes a source's rows in this writer. */
+  target(source: LakeSource): PartitionTarget {
+    let target = this.targets.get(source);
+    if (!target) this.targets.set(source, (target = new PartitionTarget(this, source)));
+    return target;
+  }
+
+  /** The open partition for a key, created on first use. */
+  partitionFor(source: LakeSource, accountId: string, day: string): Partition {
     const key = `${source.sourceName}|${accountId}|${day}`;
     let partition = this.partitions.get(key);
     if (!partition) {
       partition = {
-        source, accountId, day, table: `staging_${++tableCounter}`, appender: undefined,
-        columns: source.layout.columns.map(() => new Array(CHUNK_ROWS)),
-        pendingRows: 0, rows: 0, bytes: 0, widestColumnBytesPerRow: 1, openedAt: this.now(), flushSequence: this.flushSequences.get(key) ?? 0, lastTime: -Infinity, sorted: true,
+        source, accountId, day, batches: [], current: new ColumnBatch(source.layout.types), open: true,
+        rows: 0, bytes: 0, widestColumnBytesPerRow: 1, openedAt: this.now(), flushSequence: this.flushSequences.get(key) ?? 0, lastTime: -Infinity, sorted: true,
       };
       this.partitions.set(key, partition);
     }
-    if (event.time < partition.lastTime) partition.sorted = false;
-    partition.lastTime = event.time;
-    source.layout.extract(event, partition.columns, partition.pendingRows++);
-    return partition.pendingRows === CHUNK_ROWS ? this.appendPending(partition) : undefined;
+    return partition;
+  }
+
+  /** Moves the partition's current batch to its full batches and starts a new one. */
+  seal(partition: Partition): void {
+    const batch = partition.current;
+    if (batch.rows === 0) return;
+    batch.seal();
+    partition.current = new ColumnBatch(partition.source.layout.types);
+    this.keep(partition, batch);
+  }
+
+  /**
+   * Adds a full batch to its partition. A partition that reaches the size limit stops taking rows there and
+   * then — after a whole batch, so the same input always splits into the same objects — and waits to be written.
+   */
+  private keep(partition: Partition, batch: ColumnBatch): void {
+    const rows = batch.rows;
+    const layout = partition.source.layout;
+    const columns = layout.columns;
+    for (let c = 0; c < columns.length; c++) {
+      let bytes: number, pageBytes: number;
+      const strings = batch.strings[c];
+      if (strings) {
+        bytes = pageBytes = strings.valueBytes + rows * 4;
+        // A list staged as JSON becomes an element column in Parquet, without the JSON syntax.
+        if (columns[c].json) pageBytes *= 0.6;
+      } else if (columns[c].staging === 'MAP') {
+        // In Parquet, a map's keys and its values are two columns (pages) of their own.
+        const entries = batch.map!.keys;
+        let keyBytes = 0;
+        for (let i = 0; i < entries.length; i++) keyBytes += layout.unmappedKeyBytes[entries[i]];
+        bytes = keyBytes + batch.map!.values.valueBytes + entries.length * 8;
+        pageBytes = Math.max(keyBytes, batch.map!.values.valueBytes) + entries.length * 4;
+      } else {
+        bytes = pageBytes = rows * 8;
+      }
+      partition.bytes += bytes;
+      if (pageBytes / rows > partition.widestColumnBytesPerRow) partition.widestColumnBytesPerRow = pageBytes / rows;
+    }
+    partition.batches.push(batch);
+    partition.rows += rows;
+    if (partition.bytes >= this.maxBytes) this.closePartition(partition);
   }
 
   /** True when a partition has reached the size or age limit. */
   get flushDueNow(): boolean {
+    if (this.due.length) return true;
     const now = this.now();
-    for (const p of this.partitions.values()) if (p.bytes >= this.maxBytes || now - p.openedAt >= this.maxAgeMs) return true;
+    for (const p of this.partitions.values()) if (now - p.openedAt >= this.maxAgeMs) return true;
     return false;
   }
 
-  private async appendPending(partition: Partition): Promise<void> {
-    const rows = partition.pendingRows;
-    if (rows === 0) return;
-    if (!partition.appender) {
-      await this.connection.run(`CREATE TABLE ${partition.table} (${partition.source.layout.stagingDdl})`);
-      partition.appender = await this.connection.createAppender(partition.table);
-    }
-    const types = partition.source.layout.columns.map((c) => c.staging);
-    let chunk = this.chunks.get(partition.source.layout.classUid);
-    if (!chunk) {
-      chunk = DuckDBDataChunk.create([...types.map((t: StagingType) => DUCK_TYPES[t]), DOUBLE], CHUNK_ROWS);
-      this.chunks.set(partition.source.layout.classUid, chunk);
-    } else {
-      chunk.reset();
-    }
-    if (this.columnBytes.length < types.length) this.columnBytes = new Float64Array(types.length);
-    this.filler.fill(chunk, types, partition.columns, rows, this.columnBytes);
-    const columns = partition.source.layout.columns;
-    for (let c = 0; c < types.length; c++) {
-      partition.bytes += this.columnBytes[c];
-      // A map or list staged as JSON becomes separate key/value (element) columns in Parquet, without the JSON syntax.
-      const perRow = (this.columnBytes[c] / rows) * (columns[c].json ? 0.6 : 1);
-      if (perRow > partition.widestColumnBytesPerRow) partition.widestColumnBytesPerRow = perRow;
-    }
-    partition.appender.appendDataChunk(chunk);
-    partition.rows += rows;
-    partition.pendingRows = 0;
-    for (const column of partition.columns) column.fill(undefined, 0, rows);
-  }
-
   /**
-   * Starts writing partitions that are over the size limit or older than the age limit; the COPY runs in the
-   * background while staging goes on (one at a time). Returns the objects completed since the last call.
+   * Starts writing partitions that reached the size limit or are older than the age limit; the write runs in
+   * the background while staging goes on (one at a time). Returns the objects completed since the last call.
    */
   async flushDue(): Promise<WrittenObject[]> {
     const now = this.now();
-    for (const p of [...this.partitions.values()]) {
-      if (p.bytes < this.maxBytes && now - p.openedAt < this.maxAgeMs) continue;
+    for (const p of [...this.partitions.values()]) if (now - p.openedAt >= this.maxAgeMs) this.closePartition(p);
+    while (this.due.length) {
       await this.inFlight;
       this.throwFailure();
-      await this.closeStaging(p);
+      const p = this.due.shift()!;
       this.inFlight = this.flush(p).then(
         (objects) => void this.completed.push(...objects),
         (error: unknown) => void (this.failure = error),
@@ -212,10 +290,8 @@ export class LakeWriter {
   async flushAll(): Promise<WrittenObject[]> {
     await this.inFlight;
     this.throwFailure();
-    for (const p of [...this.partitions.values()]) {
-      await this.closeStaging(p);
-      this.completed.push(...(await this.flush(p)));
-    }
+    for (const p of [...this.partitions.values()]) this.closePartition(p);
+    while (this.due.length) this.completed.push(...(await this.flush(this.due.shift()!)));
     return this.takeCompleted();
   }
 
@@ -233,68 +309,79 @@ export class LakeWriter {
     }
   }
 
-  /** Ends staging for a partition (the staging connection); its write then runs on the copy connection. */
-  private async closeStaging(partition: Partition): Promise<void> {
-    await this.appendPending(partition);
-    partition.appender!.flushSync();
-    partition.appender!.closeSync();
+  /** Ends staging for a partition, which then waits to be written; rows for its key from now on start a new partition. */
+  private closePartition(partition: Partition): void {
+    if (!partition.open) return;
+    partition.open = false;
+    const batch = partition.current;
+    if (batch.rows) {
+      batch.seal();
+      this.keep(partition, batch);
+    }
     const mapKey = `${partition.source.sourceName}|${partition.accountId}|${partition.day}`;
     this.partitions.delete(mapKey);
     this.flushSequences.set(mapKey, partition.flushSequence + 1);
+    this.due.push(partition);
   }
 
   private async flush(partition: Partition): Promise<WrittenObject[]> {
     const layout = partition.source.layout;
-    const timeColumn = layout.columns.find((c) => c.path.length === 1 && c.path[0] === 'time')!.name;
     const prefix = partitionPrefix(sourcePrefix(partition.source.sourceName, partition.source.location), this.options.region, partition.accountId, partition.day);
-    const rowsForBudget = Math.floor(PAGE_BUDGET_BYTES / partition.widestColumnBytesPerRow);
+    const widest = Math.max(partition.widestColumnBytesPerRow, layout.widestConstantBytes);
+    const rowsForBudget = Math.floor(PAGE_BUDGET_BYTES / widest);
+    const scanId = this.nextScan++;
+    this.scans.set(scanId, { columns: layout.columns, batches: partition.batches, mapKeys: layout.unmappedKeys.map((k) => Buffer.from(k, 'utf8')), constantBytesPerRow: layout.constantBytesPerRow });
     const files: string[] = [];
-    if (rowsForBudget >= MIN_ROW_GROUP_ROWS) {
-      // Normal rows: one object, row groups sized so the widest column's page stays under the budget.
-      const file = path.join(this.tmpDir, `${partition.table}.parquet`);
-      await this.copyConnection.run(
-        `COPY (SELECT ${layout.selectSql} FROM ${partition.table}${partition.sorted ? '' : ` ORDER BY ${timeColumn}`}) ` +
-          `TO '${sqlString(file)}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${Math.min(MAX_ROW_GROUP_ROWS, rowsForBudget)})`,
-      );
-      files.push(file);
-    } else {
-      // Wide rows: even DuckDB's smallest row group (2048 rows) would make pages too large, so the rows are
-      // split, in time order, into objects whose string bytes fit the budget (each then one small row group).
-      const dir = path.join(this.tmpDir, partition.table);
-      await this.copyConnection.run(
-        `COPY (SELECT ${layout.selectSql}, floor(sum(${ROW_WIDTH_COLUMN}) OVER (ORDER BY ${timeColumn} ROWS UNBOUNDED PRECEDING) / ${PAGE_BUDGET_BYTES}) AS object_part ` +
-          `FROM ${partition.table} ORDER BY ${timeColumn}) TO '${sqlString(dir)}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (object_part), ROW_GROUP_SIZE ${MIN_ROW_GROUP_ROWS})`,
-      );
-      const parts = fs.readdirSync(dir).map((d) => ({ dir: d, n: Number(d.split('=')[1]) })).sort((x, y) => x.n - y.n);
-      for (const part of parts) for (const f of fs.readdirSync(path.join(dir, part.dir)).sort()) files.push(path.join(dir, part.dir, f));
+    const name = `partition_${scanId}`;
+    try {
+      if (rowsForBudget >= MIN_ROW_GROUP_ROWS) {
+        // Normal rows: one object, row groups sized so the widest column's page stays under the budget.
+        const file = path.join(this.tmpDir, `${name}.parquet`);
+        await this.connection.run(
+          `COPY (SELECT ${layout.selectSql} FROM ${SCAN_FUNCTION}(${scanId}, false)${partition.sorted ? '' : ` ORDER BY ${layout.timeSql}`}) ` +
+            `TO '${sqlString(file)}' (${PARQUET_OPTIONS}, ROW_GROUP_SIZE ${Math.min(MAX_ROW_GROUP_ROWS, rowsForBudget)})`,
+        );
+        files.push(file);
+      } else {
+        // Wide rows: even DuckDB's smallest row group (2048 rows) would make pages too large, so the rows are
+        // split, in time order, into objects whose string bytes fit the budget (each then one small row group).
+        const dir = path.join(this.tmpDir, name);
+        await this.connection.run(
+          `COPY (SELECT ${layout.selectSql}, floor(sum(${ROW_WIDTH_COLUMN}) OVER (ORDER BY ${layout.timeSql} ROWS UNBOUNDED PRECEDING) / ${PAGE_BUDGET_BYTES}) AS object_part ` +
+            `FROM ${SCAN_FUNCTION}(${scanId}, true) ORDER BY ${layout.timeSql}) TO '${sqlString(dir)}' (${PARQUET_OPTIONS}, PARTITION_BY (object_part), ROW_GROUP_SIZE ${MIN_ROW_GROUP_ROWS})`,
+        );
+        const parts = fs.readdirSync(dir).map((d) => ({ dir: d, n: Number(d.split('=')[1]) })).sort((x, y) => x.n - y.n);
+        for (const part of parts) for (const f of fs.readdirSync(path.join(dir, part.dir)).sort()) files.push(path.join(dir, part.dir, f));
+      }
+    } finally {
+      // The rows are in Parquet (or the write failed and the batch will be retried): let them go.
+      this.scans.delete(scanId);
+      partition.batches = [];
     }
     const written: WrittenObject[] = [];
     for (const file of files) {
       const body = fs.readFileSync(file);
-      const rowCount = Number((await this.copyConnection.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata('${sqlString(file)}')`)).getRowsJson()[0][0]);
+      const rowCount = Number((await this.connection.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata('${sqlString(file)}')`)).getRowsJson()[0][0]);
       fs.rmSync(file, { force: true });
       const key = `${prefix}${objectName(partition.source.sourceName, `${partition.accountId}/${partition.day}`, this.options.batchId, `${partition.flushSequence}.${written.length}`)}`;
       await (partition.source.sink ?? this.options.sink).put(key, body);
       const object: WrittenObject = { key, source: partition.source.sourceName, accountId: partition.accountId, eventDay: partition.day, rows: rowCount, bytes: body.length };
       written.push(object);
     }
-    await this.copyConnection.run(`DROP TABLE ${partition.table}`);
     return written;
   }
 
-  /** Events staged and not yet written. */
+  /** Rows staged and not yet written. */
   get pendingRows(): number {
     let n = 0;
-    for (const p of this.partitions.values()) n += p.rows + p.pendingRows;
+    for (const p of this.partitions.values()) n += p.rows + p.current.rows;
     return n;
   }
 
   close(): void {
-    for (const p of this.partitions.values()) p.appender?.closeSync();
     this.partitions.clear();
+    this.scans.clear();
     this.connection.closeSync();
-    this.copyConnection.closeSync();
     fs.rmSync(this.tmpDir, { recursive: true, force: true });
   }
 }
-

@@ -217,7 +217,14 @@ class EntryChecker {
     if (parsed.kind === 'nested') {
       for (const [k, v] of Object.entries(parsed.value)) this.keepUnmapped(`${key}.${k}`, v);
     } else if (parsed.kind === 'source') {
-      this.unmapped.push({ key, source: parsed.source });
+      const earlier = this.unmapped.find((u) => u.key === key);
+      if (earlier) {
+        // One value per key: `unmapped` is a map.
+        this.warn(`unmapped.${key}`, `unmapped key "${key}" is given twice`, `remove or rename one of them (Rampart keeps the later one)`);
+        earlier.source = parsed.source;
+      } else {
+        this.unmapped.push({ key, source: parsed.source });
+      }
     } else if (parsed.kind === 'error') {
       this.error(`unmapped.${key}`, parsed.message, parsed.fix);
     }

@@ -41,8 +41,12 @@ async function* decompressed(body: Buffer | Readable): AsyncGenerator<Buffer> {
   for (let next = await source.next(); !next.done; next = await source.next()) yield Buffer.from(next.value as Uint8Array);
 }
 
-function toRecord(bytes: Buffer, line: number): RawRecord {
-  return isUtf8(bytes) ? { text: bytes.toString('utf8'), line } : { bytes: Buffer.from(bytes), line };
+/** One line as a record (without a trailing CR); undefined when it is blank. */
+function lineRecord(bytes: Buffer, line: number): RawRecord | undefined {
+  if (!isUtf8(bytes)) return { bytes: Buffer.from(bytes), line };
+  const text = bytes.toString('utf8');
+  const trimmed = text.endsWith('\r') ? text.slice(0, -1) : text;
+  return trimmed.trim() === '' ? undefined : { text: trimmed, line };
 }
 
 /** Yields records in batches (one per decompressed chunk) to keep per-record overhead low. */
@@ -60,7 +64,8 @@ export async function* readRecords(body: Buffer | Readable): AsyncGenerator<RawR
     if (!sawContent) {
       const firstNonSpace = data.findIndex((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
       if (firstNonSpace === -1) {
-        remainder = Buffer.alloc(0);
+        // Keep it: its lines count, and whether the object is a JSON array is not known yet.
+        remainder = data;
         continue;
       }
       sawContent = true;
@@ -84,12 +89,13 @@ export async function* readRecords(body: Buffer | Readable): AsyncGenerator<RawR
         if (trimmed.trim() !== '') out.push({ text: trimmed, line });
       }
     } else {
+      // Line by line, with the same rules as above, so records do not depend on where the object was cut.
       let start = 0;
       while (start <= data.length) {
         const end = data.indexOf(0x0a, start);
-        const slice = data.subarray(start, end === -1 ? data.length : end);
         line++;
-        if (slice.length && !(slice.length === 1 && slice[0] === 0x0d)) out.push(toRecord(slice, line));
+        const record = lineRecord(data.subarray(start, end === -1 ? data.length : end), line);
+        if (record) out.push(record);
         if (end === -1) break;
         start = end + 1;
       }
@@ -100,7 +106,8 @@ export async function* readRecords(body: Buffer | Readable): AsyncGenerator<RawR
     yield arrayRecords(Buffer.concat(arrayDocument));
     return;
   }
-  if (remainder.length && remainder.toString('utf8').trim() !== '') yield [toRecord(remainder, line + 1)];
+  const last = remainder.length ? lineRecord(remainder, line + 1) : undefined;
+  if (last) yield [last];
 }
 
 /** A JSON array document: each element is a record; a document that does not parse is one bad record. */

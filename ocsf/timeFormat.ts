@@ -14,59 +14,72 @@ function fromNumber(n: number): number | undefined {
   return n < SECONDS_CUTOFF ? Math.round(n * 1000) : Math.round(n);
 }
 
-function digits(s: string, start: number, count: number): number {
-  let n = 0;
-  for (let i = start; i < start + count; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return NaN;
-    n = n * 10 + c;
-  }
-  return n;
+/** Two decimal digits at `at`, or NaN. */
+function twoDigits(s: string, at: number): number {
+  const a = s.charCodeAt(at) - 48, b = s.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
 }
+
+const DASH = 45, COLON = 58, T = 84, SPACE = 32, DOT = 46, COMMA = 44, Z = 90, LOWER_Z = 122, PLUS = 43;
 
 /** ISO 8601 date-time: `YYYY-MM-DD[T ]HH:MM[:SS[.fff...]][Z|±HH[:]MM]`. */
 export function parseIso8601(s: string): number | undefined {
   if (s.length < 16) return undefined;
-  const year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2), hour = digits(s, 11, 2), minute = digits(s, 14, 2);
-  if (s[4] !== '-' || s[7] !== '-' || (s[10] !== 'T' && s[10] !== ' ') || s[13] !== ':') return undefined;
+  const sep = s.charCodeAt(10);
+  if (s.charCodeAt(4) !== DASH || s.charCodeAt(7) !== DASH || (sep !== T && sep !== SPACE) || s.charCodeAt(13) !== COLON) return undefined;
+  const year = twoDigits(s, 0) * 100 + twoDigits(s, 2), month = twoDigits(s, 5), day = twoDigits(s, 8), hour = twoDigits(s, 11), minute = twoDigits(s, 14);
   let i = 16, second = 0, ms = 0;
-  if (s[i] === ':') {
-    second = digits(s, i + 1, 2);
+  if (s.charCodeAt(i) === COLON) {
+    second = twoDigits(s, i + 1);
     i += 3;
-    if (s[i] === '.' || s[i] === ',') {
+    const mark = s.charCodeAt(i);
+    if (mark === DOT || mark === COMMA) {
       i++;
-      let scale = 100, fraction = 0;
-      while (i < s.length) {
+      // Milliseconds: the first three digits; finer digits are truncated.
+      for (let scale = 100; i < s.length; i++, scale /= 10) {
         const c = s.charCodeAt(i) - 48;
         if (c < 0 || c > 9) break;
-        fraction += c * scale;
-        scale /= 10;
-        i++;
+        if (scale >= 1) ms += c * scale;
       }
-      ms = Math.floor(fraction);
     }
   }
   let offsetMinutes = 0;
   if (i < s.length) {
-    const sign = s[i];
-    if (sign === 'Z' || sign === 'z') i++;
-    else if (sign === '+' || sign === '-') {
-      const hh = digits(s, i + 1, 2);
-      const mm = s[i + 3] === ':' ? digits(s, i + 4, 2) : digits(s, i + 3, 2);
-      i += s[i + 3] === ':' ? 6 : 5;
-      offsetMinutes = (sign === '-' ? -1 : 1) * (hh * 60 + mm);
+    const sign = s.charCodeAt(i);
+    if (sign === Z || sign === LOWER_Z) i++;
+    else if (sign === PLUS || sign === DASH) {
+      const hh = twoDigits(s, i + 1);
+      const colon = s.charCodeAt(i + 3) === COLON;
+      const mm = twoDigits(s, colon ? i + 4 : i + 3);
+      i += colon ? 6 : 5;
+      offsetMinutes = (sign === DASH ? -1 : 1) * (hh * 60 + mm);
     } else return undefined;
     if (i !== s.length) return undefined;
   }
   if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 60)) return undefined;
-  const t = Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+  // Date.UTC reads years 0-99 as 1900-1999; keep its meaning there.
+  const days = year >= 100 ? daysFromCivil(year, month, day) : Math.floor(Date.UTC(year, month - 1, day) / 86_400_000);
+  const t = days * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms - offsetMinutes * 60_000;
   return Number.isFinite(t) ? t : undefined;
+}
+
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil), as Date.UTC counts them,
+ * days past the month's end included; integer arithmetic costs a fraction of a Date.UTC call.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return era * 146_097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719_468;
 }
 
 function parseAuto(value: unknown): number | undefined {
   if (typeof value === 'number') return fromNumber(value);
   if (typeof value !== 'string') return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return fromNumber(Number(value));
+  // YYYY-… is a date, never a number: skip the number test for the common case.
+  if (value.charCodeAt(4) !== 45 && /^\d+(\.\d+)?$/.test(value)) return fromNumber(Number(value));
   return parseIso8601(value);
 }
 

@@ -5,12 +5,12 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CustomSourcePipeline, type CustomSource, type DeliveryCounts } from './customSourcePipeline';
+import type { CustomSource } from './customSource';
+import { CustomSourcePipeline, type DeliveryCounts } from './customSourcePipeline';
 import { DeadLetterWriter } from './deadLetters';
 import { DirectorySink } from './directorySink';
 import { eventDay } from './lakeLayout';
 import { LakeWriter } from './lakeWriter';
-import { readRecords } from './recordReader';
 
 export interface TransformOptions {
   source: CustomSource;
@@ -37,11 +37,11 @@ export async function transformFiles(options: TransformOptions): Promise<Deliver
   const sink = new DirectorySink(options.outDir);
   const batchId = filesBatchId(options.inputs);
   const writer = await LakeWriter.create({ sink, region: options.region, batchId, now });
-  const pipeline = new CustomSourcePipeline(options.source, writer, new DeadLetterWriter(sink, batchId, eventDay(now())));
   try {
+    const pipeline = new CustomSourcePipeline(options.source, writer, new DeadLetterWriter(sink, batchId, eventDay(now())));
     for (const input of options.inputs) {
       const account = /(?:^|\/)AWSLogs\/(\d{12})\//.exec(input.replace(/\\/g, '/'))?.[1] ?? options.account;
-      for await (const batch of readRecords(fs.createReadStream(input))) await pipeline.process(batch, `file:${input}`, account);
+      await pipeline.processObject(fs.createReadStream(input), `file:${input}`, account);
     }
     return await pipeline.finish();
   } finally {

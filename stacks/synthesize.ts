@@ -6,7 +6,6 @@ import { SynthesisError } from './accountDirectory';
 import { buildLandingZone, type LandingZone, type LandingZoneOptions } from './landingZone';
 import { governanceWorkflows } from './governance/governanceWorkflows';
 import { createRampartApp } from './rampartApp';
-import { evidenceWorkflow } from '../workflows/evidenceWorkflow';
 
 export const DEFAULT_CONFIG_DIR = 'config/examples/pci-org';
 
@@ -42,6 +41,6 @@ export function loadValidConfig(configDir: string, now?: Date): { config: Rampar
 export function synthesizeLandingZone(options: SynthesizeOptions = {}): SynthesisResult {
   const { config, warnings } = loadValidConfig(options.configDir ?? DEFAULT_CONFIG_DIR, options.now);
   const app = createRampartApp({ outdir: options.outdir, context: options.context, validateTemplates: options.validateTemplates });
-  const landingZone = buildLandingZone(app, config, { ...options, governanceExtensions: options.governanceExtensions ?? [...governanceWorkflows(options), evidenceWorkflow()] });
+  const landingZone = buildLandingZone(app, config, { ...options, governanceExtensions: options.governanceExtensions ?? governanceWorkflows(options) });
   return { config, landingZone, assembly: app.synth(), warnings };
 }

@@ -14,6 +14,7 @@ import { accountsFromConfig } from '../../evidence/accounts';
 import { loadAttestations, type Attestation } from '../../evidence/attestations';
 import { buildEvidenceReport, type EvidenceBuild } from '../../evidence/build';
 import { parseCheckResultLines } from '../../evidence/checkResult';
+import { auditLogScopes, lakeLoggingCheckResults } from '../../evidence/lakeLoggingChecks';
 import type { EvidenceBucketObservation } from '../../evidence/checks/evidenceBucket';
 import { CHECK_RESULTS_DIR, CHECK_RESULTS_FILE } from '../../evidence/layout';
 import { inventorySha256 } from '../../evidence/manifest';
@@ -22,6 +23,7 @@ import { runEvidence } from '../../evidence/run';
 import { EvidenceVerifyError, verifyEvidence } from '../../evidence/verify';
 import { EVIDENCE_FILES, EvidenceWriteError, writeEvidence, type EvidenceSet } from '../../evidence/write';
 import { loadFrameworks, type FrameworkSet } from '../../frameworks/load';
+import { DEFAULT_LAKE_LOOKBACK_DAYS, observeLocalLakeLogging, parseLakeLookbackDays } from '../../query/lakeLoggingEvidence';
 import { FakeAws } from '../../sandbox';
 import { buildEvidenceSettings } from '../../workflows/evidenceSettings';
 import { DEFAULT_CONFIG_DIR } from './validate';
@@ -47,6 +49,8 @@ interface ReportOptions {
   previous?: string;
   inventory?: string;
   now?: string;
+  lake?: string;
+  lakeLookbackDays?: number;
 }
 
 /** Evidence only reads: the management-account role remediation writes with is named but never assumed. */
@@ -113,9 +117,11 @@ Exit codes: 0 written and no control failed, 1 written with failed controls (or 
     .option('--previous <dir>', 'evidence root holding earlier sets for history (default: --out)')
     .option('--inventory <file>', 'the inventory snapshot the results come from: its hash goes into the manifest')
     .option('--now <iso>', 'the report time (default: now), e.g. to re-run evidence for a past snapshot')
+    .option('--lake <dir>', 'a local Security Lake tree: adds logging evidence (PCI DSS requirement 10) from its CloudTrail management events')
+    .option('--lake-lookback-days <days>', 'how far back --lake looks for events', parseLakeLookbackDays, DEFAULT_LAKE_LOOKBACK_DAYS)
     .addHelpText('after', '\nExit codes: 0 written and no control failed, 1 written with failed controls (or invalid configuration), 2 could not run.')
-    .action((options: ReportOptions) => {
-      process.exitCode = runReport(options);
+    .action(async (options: ReportOptions) => {
+      process.exitCode = await runReport(options);
     });
 
   return evidence;
@@ -258,7 +264,7 @@ function printSummary(build: EvidenceBuild, sets: EvidenceSet[], out: string): v
   console.log(`Check results: ${path.join(out, results.dir, CHECK_RESULTS_FILE)}  (manifest sha256:${results.manifestSha256}); verify with rampart evidence verify ${out}`);
 }
 
-function runReport(options: ReportOptions): number {
+async function runReport(options: ReportOptions): Promise<number> {
   const prepared = prepare(options);
   if (typeof prepared === 'number') return prepared;
   const { now, config, set, wanted, attestations } = prepared;
@@ -282,10 +288,13 @@ function runReport(options: ReportOptions): number {
     }
   }
 
+  const lakeResults = options.lake
+    ? lakeLoggingCheckResults(await observeLocalLakeLogging({ lake: options.lake, now, lookbackDays: options.lakeLookbackDays }), auditLogScopes(config, accountsFromConfig(config)), now.toISOString())
+    : [];
   try {
     const previous = findPreviousReports(options.previous ?? options.out, wanted, now.toISOString().slice(0, 10));
     const build = buildEvidenceReport({
-      now, frameworks: wanted.map((id) => set.frameworks.get(id)!), describer: set.describer, checkResults: parsed.results,
+      now, frameworks: wanted.map((id) => set.frameworks.get(id)!), describer: set.describer, checkResults: [...parsed.results, ...lakeResults],
       accounts: accountsFromConfig(config), exceptions: config.governance.evidence.exceptions, attestations, previous: previous.reports, inventory, generatorVersion: packageVersion(),
     });
     const sets = writeEvidence(build, options.out, inventoryDocument);

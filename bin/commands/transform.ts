@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { formatIssue } from '../../config/errors';
 import { loadConfig } from '../../config/load';
 import { resolveCustomSources, type RampartConfig } from '../../config/model';
-import { customSource, type CustomSource } from '../../ocsf/customSourcePipeline';
+import { customSource, type CustomSource } from '../../ocsf/customSource';
 import { BUILTIN_MAPPING_DIR, formatMappingIssue, loadMappingFile } from '../../ocsf/loadMapping';
 import { transformFiles } from '../../ocsf/transformFiles';
 

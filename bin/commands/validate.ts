@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatIssue } from '../../config/errors';
 import { loadConfig, type LoadResult } from '../../config/load';
+import { loadFrameworks } from '../../frameworks/load';
 
 export const DEFAULT_CONFIG_DIR = 'config/examples/pci-org';
 
@@ -11,7 +12,12 @@ export function registerValidate(program: Command): void {
     .argument('[dir]', 'configuration directory', DEFAULT_CONFIG_DIR)
     .option('--json', 'print the result as JSON: { dir, valid, errors, warnings, issues[], skippedChecks[] }')
     .action((dir: string, options: { json?: boolean }) => {
-      const result = loadConfig(dir);
+      const loaded = loadConfig(dir);
+      // Overlay and custom framework files are part of the configuration: their problems count too.
+      const frameworkIssues = loaded.config ? loadFrameworks(loaded.config).issues : [];
+      const result: LoadResult = frameworkIssues.some((i) => i.severity === 'error')
+        ? { ...loaded, config: undefined, issues: [...loaded.issues, ...frameworkIssues] }
+        : { ...loaded, issues: [...loaded.issues, ...frameworkIssues] };
       const errors = result.issues.filter((i) => i.severity === 'error');
       const warnings = result.issues.filter((i) => i.severity === 'warning');
       // No directory at all means there was nothing to validate: the command could not run.

@@ -166,7 +166,8 @@ function elements(ctx: CheckContext, domain: Domain): Element[] {
     case 'auto-enable-regions':
       return desired.securityLake.autoEnable.enabled ? regionElements(ctx, lakeRegions, desired.securityLake.adminAccount) : [];
     case 'custom-source-regions':
-      return desired.securityLake.customSources.length ? regionElements(ctx, lakeRegions, desired.securityLake.adminAccount) : [];
+      // Custom sources are registered in one Region (desired.securityLake.customSourceRegion), not in every lake Region.
+      return desired.securityLake.customSources.length ? regionElements(ctx, [desired.securityLake.customSourceRegion], desired.securityLake.adminAccount) : [];
     case 'config-regions':
       return regionElements(ctx, desired.config.regions, desired.config.adminAccount);
     case 'analyzer-regions':

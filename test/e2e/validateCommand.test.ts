@@ -137,3 +137,22 @@ describe('rampart schema --out', () => {
     expect(schemaErrors(schemas['global.schema.json'], global)).toEqual([expect.stringMatching(/^\$\.homeRegion: anyOf/)]);
   });
 });
+
+describe('rampart validate reads the framework files governance.yaml names', () => {
+  let copy: ExampleCopy;
+  beforeAll(() => {
+    copy = new ExampleCopy();
+    copy
+      .replace('governance.yaml', '  frameworks: [pci-dss-4.0, nist-800-53-r5]\n', '  frameworks: [pci-dss-4.0, nist-800-53-r5, internal]\n  customFrameworks:\n    - { id: internal, name: Internal controls, file: internal.yaml }\n')
+      .write('internal.yaml', 'format: rampart-framework/v1\nsource: internal policy 2026\nappliesTo: every-account\ngroups: []\ncontrols: []\n');
+  });
+  afterAll(() => copy.dispose());
+
+  it('reports every problem inside a custom framework file with its file and line, and exits 1', () => {
+    const run = rampart('validate', copy.dir);
+    expect(run.stdout).toMatch(/^internal\.yaml:3:\d+ {2}appliesTo {2}found "every-account"/m);
+    expect(run.stdout).toMatch(/^internal\.yaml:5:\d+ {2}controls {2}found a list of 0/m);
+    expect(run.stdout).toMatch(/invalid — 2 error\(s\)/);
+    expect(run.status).toBe(1);
+  });
+});

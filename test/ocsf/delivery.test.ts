@@ -4,8 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { networkFirewallLines } from '../../bench/networkFirewallEvents';
-import { buildColumnLayout } from '../../ocsf/columnLayout';
-import { customSource, type CustomSource } from '../../ocsf/customSourcePipeline';
+import { customSource, type CustomSource } from '../../ocsf/customSource';
 import type { DeadLetter } from '../../ocsf/deadLetters';
 import { LakeWriter } from '../../ocsf/lakeWriter';
 import { loadMappingFile } from '../../ocsf/loadMapping';
@@ -102,27 +101,38 @@ describe('Parquet delivery', () => {
 });
 
 describe('partition buffers', () => {
-  const mapping = loadMappingFile('builtin:aws-network-firewall').compiled!;
-  const lake = { sourceName: 'network-firewall', classUid: 4001, layout: buildColumnLayout(mapping.plan.entries) };
-  const events = networkFirewallLines(6000, 21).map((l) => mapping.map(JSON.parse(l)));
+  const nfw = source('aws-network-firewall');
+  const records = networkFirewallLines(6000, 21).map((l) => JSON.parse(l) as unknown);
 
   async function stage(writer: LakeWriter, from: number, to: number, account = '111122223333') {
-    for (const event of events.slice(from, to)) await writer.add(lake, account, event);
+    for (const record of records.slice(from, to)) {
+      const { index } = nfw.mapping.select(record);
+      const target = writer.target(nfw.rowWriters[index].source);
+      target.fallbackAccount = account;
+      nfw.rowWriters[index].write(record, target);
+    }
   }
 
-  test('flush by size: a partition over the limit is written while staging goes on', async () => {
-    const puts: string[] = [];
-    const writer = await LakeWriter.create({ sink: { put: async (key) => void puts.push(key) }, region: 'us-east-1', batchId: 'b1', maxBytes: 256 * 1024 });
-    const written = [];
-    for (let i = 0; i < events.length; i += 1000) {
-      await stage(writer, i, i + 1000);
-      written.push(...(await writer.flushDue()));
-    }
-    written.push(...(await writer.flushAll()));
-    writer.close();
-    expect(written.reduce((n, o) => n + o.rows, 0)).toBe(6000);
-    expect(written.map((o) => o.rows)).toEqual([3000, 3000]);
-    expect(new Set(puts).size).toBe(puts.length);
+  test('flush by size: a partition over the limit is written while staging goes on, split the same way however it is fed', async () => {
+    const run = async (step: number) => {
+      const puts: string[] = [];
+      const writer = await LakeWriter.create({ sink: { put: async (key) => void puts.push(key) }, region: 'us-east-1', batchId: 'b1', maxBytes: 256 * 1024 });
+      const written = [];
+      for (let i = 0; i < records.length; i += step) {
+        await stage(writer, i, i + step);
+        written.push(...(await writer.flushDue()));
+      }
+      const beforeTheEnd = written.length;
+      written.push(...(await writer.flushAll()));
+      writer.close();
+      expect(new Set(puts).size).toBe(puts.length);
+      return { beforeTheEnd, objects: written.map((o) => [o.key, o.rows]) };
+    };
+    const byThousands = await run(1000);
+    // A partition closes after the batch of rows (2,048) at which it reaches the limit.
+    expect(byThousands.objects.map(([, rows]) => rows)).toEqual([2048, 2048, 1904]);
+    expect(byThousands.beforeTheEnd).toBeGreaterThan(0);
+    expect((await run(777)).objects).toEqual(byThousands.objects);
   });
 
   test('flush by age, per partition (account × day)', async () => {

@@ -90,6 +90,13 @@ describe('load-time checks', () => {
     expect(event).not.toHaveProperty('colour');
   });
 
+  test('an unmapped key given twice keeps the later value, with a warning', () => {
+    const loaded = loadMappingText(mappingWith({ ...VALID_NETWORK, colour: '$.c', unmapped: { colour: '$.paint' } }), 't');
+    expect(loaded.issues).toContainEqual(expect.objectContaining({ severity: 'warning', where: 'ocsf_mapping.flow.schema_mapping.unmapped.colour', message: 'unmapped key "colour" is given twice' }));
+    const event = loaded.compiled!.map({ kind: 'flow', t: 1714564800, src: '10.0.0.1', dst: '10.0.0.2', c: 'blue', paint: 'red' });
+    expect(event.unmapped).toEqual({ colour: 'red' });
+  });
+
   test('string-typed numbers are converted with a warning; a non-number is an error', () => {
     expect(issues(mappingWith({ ...VALID_NETWORK, severity_id: '1' }))).toContainEqual(expect.objectContaining({ severity: 'warning', message: '"1" is a string-typed number' }));
     expect(issues(mappingWith({ ...VALID_NETWORK, severity_id: 'high' }))).toContainEqual(expect.objectContaining({ severity: 'error', where: 'ocsf_mapping.flow.schema_mapping.severity_id' }));

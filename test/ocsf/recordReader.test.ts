@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { readRecords, type RawRecord } from '../../ocsf/recordReader';
@@ -37,5 +38,17 @@ describe('reading log objects into records', () => {
   test('an empty object has no records', async () => {
     expect(await all(Buffer.alloc(0))).toEqual([]);
     expect(await all(gzipSync(''))).toEqual([]);
+  });
+
+  test('the records do not depend on how the object arrives', async () => {
+    const line = fc.oneof(
+      fc.constantFrom('', '\r', '  ', '{"a":1}', '{"b":"x"}\r', '{"é":"東京"}'),
+      fc.uint8Array({ maxLength: 6 }).map((b) => Buffer.from(b).toString('latin1')),
+    );
+    await fc.assert(fc.asyncProperty(fc.array(line, { maxLength: 40 }), fc.boolean(), fc.integer({ min: 1, max: 17 }), async (lines, finalNewline, piece) => {
+      const bytes = Buffer.from(lines.join('\n') + (finalNewline ? '\n' : ''), 'latin1');
+      const pieces = Readable.from(Array.from({ length: Math.ceil(bytes.length / piece) }, (_, i) => bytes.subarray(i * piece, (i + 1) * piece)));
+      expect(await all(pieces)).toEqual(await all(bytes));
+    }), { numRuns: 300 });
   });
 });

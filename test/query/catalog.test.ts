@@ -54,6 +54,7 @@ describe('named queries', () => {
       'active-inspector-findings-by-title',
       'access-denied-operations',
       'user-activity',
+      'audit-events-by-account-region',
       'top-outbound-destinations',
     ]);
   });

@@ -1,5 +1,7 @@
 import { HeadObjectCommand, PutBucketEncryptionCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { AwsClients } from '../../aws/clients';
 import { readEvidenceSet } from '../../aws/evidenceStore';
@@ -7,7 +9,9 @@ import { CHECK_RESULTS_DIR, CHECK_RESULTS_FILE, INVENTORY_FILE } from '../../evi
 import { MANIFEST_FILE } from '../../evidence/manifest';
 import type { EvidenceReport } from '../../evidence/report';
 import { verifyEvidenceSet } from '../../evidence/verify';
+import { readEvidenceSettings } from '../../handlers/evidence/settings';
 import type { FrameworkSummary } from '../../handlers/evidence/steps';
+import { CHECK_CATALOGUE_FILE } from '../../frameworks/checks';
 import type { FakeAws } from '../../sandbox';
 import { findScenario } from '../../sandbox/scenarios';
 import { snsSlot } from '../../sandbox/state/sns';
@@ -71,7 +75,14 @@ describe('the Evidence state machine', () => {
   it('ships the check catalogue and the evidence settings beside each bundled handler', () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && String((r.Properties.Description as string)).startsWith('Rampart Evidence workflow'));
     expect(functions.map((f) => (f.Properties.Environment as { Variables: Record<string, string> }).Variables.RAMPART_HANDLER).sort()).toEqual(['evaluateChecks', 'notifyEvidence', 'renderFramework']);
-  });
+    // In the cloud assembly, each code directory holds what the bundle reads beside its index.js.
+    const deployed = [...workflowsOf(config).functions.values()].filter((f) => ['evaluateChecks', 'renderFramework', 'notifyEvidence'].includes(f.handler));
+    expect(deployed).toHaveLength(3);
+    for (const fn of deployed) {
+      expect(fs.readFileSync(path.join(fn.codeDir, 'data', 'rampart-checks.yaml'))).toEqual(fs.readFileSync(CHECK_CATALOGUE_FILE));
+      expect(readEvidenceSettings(fn.codeDir)).toMatchObject({ frameworks: config.governance.evidence.frameworks, retentionDays: config.governance.evidence.retentionDays });
+    }
+  }, 120_000);
 });
 
 /** The evidence bucket as GovernanceStack makes it: KMS by default and a policy that denies anything but TLS. */
