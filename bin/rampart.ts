@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAccess } from './commands/access';
 import { registerApprove } from './commands/approve';
+import { registerDemo } from './commands/demo';
 import { registerDrift } from './commands/drift';
 import { registerQuery } from './commands/query';
 import { registerRemediate } from './commands/remediate';
@@ -63,6 +64,7 @@ registerDrift(program);
 registerRemediate(program);
 registerSnapshot(program);
 registerApprove(program);
+registerDemo(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`rampart: ${error instanceof Error ? error.message : String(error)}`);

@@ -21,7 +21,7 @@ interface TransformOptions {
 class UsageError extends Error {}
 
 /** The custom source as securitylake.yaml declares it, or a shipped mapping used on its own. */
-function resolveSource(options: TransformOptions): { source: CustomSource; region: string } {
+export function resolveSource(options: Pick<TransformOptions, 'source' | 'config' | 'region'>): { source: CustomSource; region: string } {
   let mappingFile: string;
   let routes: { sourceName: string; classUid: number }[];
   let region = options.region;

@@ -35,24 +35,7 @@ const STACKSETS_PRINCIPAL = 'member.org.stacksets.cloudformation.amazonaws.com';
 export function seedOrganization(fake: FakeAws, config: RampartConfig): SeedReport {
   const now = fake.clock.now();
   const random = fake.state.random;
-  const accountIds: Record<string, string> = {};
-  const usedIds = new Set(config.organization.accounts.flatMap((a) => (a.id ? [a.id] : [])));
-  for (const account of config.organization.accounts) {
-    let id = account.id;
-    while (!id) {
-      const candidate = `${1 + random.int(9)}${random.digits(11)}`;
-      if (!usedIds.has(candidate)) id = candidate;
-    }
-    usedIds.add(id);
-    accountIds[account.name] = id;
-  }
-
-  const management = config.organization.accounts.find((a) => a.name === config.global.managementAccount);
-  if (!management) throw new Error(`the configuration names management account "${config.global.managementAccount}" but organization.yaml has no such account`);
-  const managementId = accountIds[management.name];
-  const org = fake.createOrganization({ managementAccountId: managementId, email: management.email, name: management.name });
-  // An organization of this size has had its account quota raised; leave room to create more.
-  fake.state.setQuota(managementId, ACCOUNTS_QUOTA, Math.max(10, config.organization.accounts.length + 10));
+  const { org, accountIds, management, managementId } = createOrganizationWithIds(fake, config);
   org.enablePolicyType(org.rootId, 'SERVICE_CONTROL_POLICY');
 
   const ouIds: Record<string, string> = { Root: org.rootId };
@@ -109,6 +92,39 @@ export function seedOrganization(fake: FakeAws, config: RampartConfig): SeedRepo
     delegatedAdmins[principal] = accountId;
   }
 
+  const executionRoles = createExecutionRoles(fake, config, accountIds);
+
+  return { organizationId: org.id, rootId: org.rootId, managementAccountId: managementId, accountIds, ouIds, policyIds, trustedServices, delegatedAdmins, executionRoles };
+}
+
+/** The organization with an id for every configured account (configured, else derived from the sandbox seed); no OUs, policies or accounts yet. */
+function createOrganizationWithIds(fake: FakeAws, config: RampartConfig) {
+  const random = fake.state.random;
+  const accountIds: Record<string, string> = {};
+  const usedIds = new Set(config.organization.accounts.flatMap((a) => (a.id ? [a.id] : [])));
+  for (const account of config.organization.accounts) {
+    let id = account.id;
+    while (!id) {
+      const candidate = `${1 + random.int(9)}${random.digits(11)}`;
+      if (!usedIds.has(candidate)) id = candidate;
+    }
+    usedIds.add(id);
+    accountIds[account.name] = id;
+  }
+
+  const management = config.organization.accounts.find((a) => a.name === config.global.managementAccount);
+  if (!management) throw new Error(`the configuration names management account "${config.global.managementAccount}" but organization.yaml has no such account`);
+  const managementId = accountIds[management.name];
+  const org = fake.createOrganization({ managementAccountId: managementId, email: management.email, name: management.name });
+  // An organization of this size has had its account quota raised; leave room to create more.
+  fake.state.setQuota(managementId, ACCOUNTS_QUOTA, Math.max(10, config.organization.accounts.length + 10));
+  return { org, accountIds, management, managementId };
+}
+
+/** The execution role in every member account (a service-managed StackSet deploys it), trusting the management and security tooling accounts. */
+function createExecutionRoles(fake: FakeAws, config: RampartConfig, accountIds: Record<string, string>): number {
+  const managementId = accountIds[config.global.managementAccount];
+  const securityTooling = accountIds[config.organization.mandatoryAccounts.securityTooling];
   const trustPolicy = JSON.stringify({
     Version: '2012-10-17',
     Statement: [{
@@ -119,17 +135,43 @@ export function seedOrganization(fake: FakeAws, config: RampartConfig): SeedRepo
   });
   let executionRoles = 0;
   for (const account of config.organization.accounts) {
-    if (account.name === management.name) continue;
+    if (account.name === config.global.managementAccount) continue;
     createRole(fake.state, accountIds[account.name], {
       name: config.global.executionRoleName,
       assumeRolePolicy: trustPolicy,
       description: 'Rampart collects, remediates and gathers evidence in this account through this role',
       tags: Object.entries(config.global.tags).map(([Key, Value]) => ({ Key, Value })),
-    }, now, random);
+    }, fake.clock.now(), fake.state.random);
     executionRoles++;
   }
+  return executionRoles;
+}
 
-  return { organizationId: org.id, rootId: org.rootId, managementAccountId: managementId, accountIds, ouIds, policyIds, trustedServices, delegatedAdmins, executionRoles };
+export interface NewOrganizationReport {
+  managementAccountId: string;
+  /** Logical account name → account id. */
+  accountIds: Record<string, string>;
+  executionRoles: number;
+}
+
+/**
+ * An organization as account vending leaves it, before Rampart builds anything: every configured
+ * account created and sitting in the root, SCPs enabled with only FullAWSAccess, no OUs, no trusted
+ * access or delegated administrators, no security services; plus the execution role in each member
+ * account, which a service-managed StackSet deploys (Rampart's executor does not create roles).
+ */
+export function seedNewOrganization(fake: FakeAws, config: RampartConfig): NewOrganizationReport {
+  const now = fake.clock.now();
+  const { org, accountIds, management, managementId } = createOrganizationWithIds(fake, config);
+  org.enablePolicyType(org.rootId, 'SERVICE_CONTROL_POLICY');
+  for (const account of config.organization.accounts) {
+    if (account.name === management.name) continue;
+    org.addAccount({ id: accountIds[account.name], name: account.name, email: account.email, parentId: org.rootId, joinedMethod: 'CREATED' }, now);
+    if (Object.keys(account.tags).length) org.tagResource(accountIds[account.name], Object.entries(account.tags).map(([Key, Value]) => ({ Key, Value })));
+  }
+  // Service-managed StackSets need trusted access before they can deploy the execution role.
+  org.enableServiceAccess(STACKSETS_PRINCIPAL, now);
+  return { managementAccountId: managementId, accountIds, executionRoles: createExecutionRoles(fake, config, accountIds) };
 }
 
 /**
