@@ -1,7 +1,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { GovernanceStack } from '../../stacks/governance/governanceStack';
 import { createRampartApp } from '../../stacks/rampartApp';
-import { DriftWorkflows, DRIFT_CHECK_NAME, REMEDIATE_NAME } from '../../workflows/driftWorkflows';
+import { buildLandingZone } from '../../stacks/landingZone';
+import { driftWorkflows, DriftWorkflows, DRIFT_CHECK_NAME, REMEDIATE_NAME } from '../../workflows/driftWorkflows';
 import { TOLERATED_FAILURE_PERCENTAGE } from '../../workflows/definitions';
 import { resolveIntrinsics } from '../../workflows/local/intrinsics';
 import { allStates, aslViolations } from './aslRules';
@@ -50,5 +51,13 @@ describe('the definition rules', () => {
       'definition.M: unbounded Map (MaxConcurrency undefined)', 'definition.M.A: no throttling retry with full jitter', 'definition.M.A: no Catch',
     ]);
     expect(aslViolations({ States: { M: { Type: 'Map', MaxConcurrency: 0, End: true, ItemProcessor: { States: { A: task } } } } })).toEqual(['definition.M: unbounded Map (MaxConcurrency 0)']);
+  });
+});
+
+describe('the Distributed Map variant (organizations over DISTRIBUTED_MAP_ACCOUNTS accounts)', () => {
+  it('synthesizes under the three cdk-nag packs: the grant on its own child executions is acknowledged, nothing else', () => {
+    const app = createRampartApp();
+    buildLandingZone(app, config, { governanceExtensions: [driftWorkflows({ distributed: true })] });
+    expect(() => app.synth()).not.toThrow();
   });
 });
