@@ -4,13 +4,14 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
+import { RampartRetryStrategy, RETRY_POLICY } from './retryPolicy';
 
 /**
  * The clients the access-resolution workflow uses: its own identity in the security-tooling
  * account (Access Analyzer, SNS, S3, Organizations) and a session of the Rampart execution role in
  * the account of each role it changes (IAM). Throttling is retried in the SDK (backoff with full
- * jitter) beneath the workflow's own Retry.
+ * jitter, Rampart's one retry policy) beneath the workflow's own Retry.
  */
 
 /** How the home identity reaches AWS: real AWS (nothing set) or FakeAws (its in-process `requestHandler` and credentials). */
@@ -30,44 +31,12 @@ export interface AccessClientsOptions {
   nowMs?: () => number;
 }
 
-/** Attempts per call, the first included: throttling storms are waited out, a failure is reported. */
-const MAX_ATTEMPTS = 8;
-const BASE_DELAY_MS = 100;
-const MAX_DELAY_MS = 20_000;
-
 /**
  * The SDK counts IAM's LimitExceededException (a quota, such as the trust-policy length) among
  * throttling errors and would retry it; it is an answer, not a rate limit, so it is not retried.
  */
-const NOT_THROTTLING = new Set(['LimitExceededException']);
+const QUOTA_ANSWERS: ReadonlySet<string> = new Set(['LimitExceededException']);
 
-class Attempt implements RetryToken {
-  constructor(private readonly retries: number, private readonly delayMs: number) {}
-  getRetryCount(): number {
-    return this.retries;
-  }
-  getRetryDelay(): number {
-    return this.delayMs;
-  }
-}
-
-/** Exponential backoff with full jitter for throttling, transient and server errors; nothing else is retried. */
-export class AccessRetryStrategy implements RetryStrategyV2 {
-  readonly mode = 'standard';
-
-  async acquireInitialRetryToken(): Promise<RetryToken> {
-    return new Attempt(0, 0);
-  }
-
-  async refreshRetryTokenForRetry(token: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
-    const retry = token.getRetryCount() + 1;
-    const retryable = ['THROTTLING', 'TRANSIENT', 'SERVER_ERROR'].includes(info.errorType) && !NOT_THROTTLING.has(info.error?.name ?? '');
-    if (!retryable || retry >= MAX_ATTEMPTS) throw new Error('not retried');
-    return new Attempt(retry, Math.floor(Math.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** retry)));
-  }
-
-  recordSuccess(): void {}
-}
 const SESSION_SECONDS = 3600;
 const RENEW_BEFORE_MS = 5 * 60_000;
 /** IAM is global; its endpoint is in us-east-1. */
@@ -89,7 +58,7 @@ export class AccessClients {
   private config(region: string, credentials = this.options.base?.credentials): Config {
     const base = this.options.base ?? {};
     return {
-      region, retryStrategy: new AccessRetryStrategy(),
+      region, retryStrategy: new RampartRetryStrategy(RETRY_POLICY, Math.random, QUOTA_ANSWERS),
       ...(credentials ? { credentials } : {}),
       ...(base.requestHandler ? { requestHandler: base.requestHandler as never } : {}),
       ...(base.endpoint ? { endpoint: base.endpoint } : {}),

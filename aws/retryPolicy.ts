@@ -44,7 +44,15 @@ export class RampartRetryStrategy implements RetryStrategyV2 {
   readonly mode = 'standard';
   private pausedUntilMs = 0;
 
-  constructor(private readonly policy: RetryPolicy = RETRY_POLICY, private readonly random: () => number = Math.random) {}
+  /**
+   * @param notRetried error names the SDK counts as throttling that are answers for this client's
+   * callers, not rate limits (IAM's LimitExceededException is a quota, such as the trust-policy length).
+   */
+  constructor(
+    private readonly policy: RetryPolicy = RETRY_POLICY,
+    private readonly random: () => number = Math.random,
+    private readonly notRetried: ReadonlySet<string> = new Set(),
+  ) {}
 
   async acquireInitialRetryToken(): Promise<RetryToken> {
     const wait = this.pausedUntilMs - Date.now();
@@ -54,6 +62,7 @@ export class RampartRetryStrategy implements RetryStrategyV2 {
 
   async refreshRetryTokenForRetry(token: RetryToken, error: RetryErrorInfo): Promise<RetryToken> {
     const attempts = token.getRetryCount() + 1;
+    if (this.notRetried.has(error.error?.name ?? '')) throw new Error('not retried: an answer, not a rate limit');
     const allowed = error.errorType === 'THROTTLING' ? this.policy.throttlingAttempts
       : error.errorType === 'TRANSIENT' || error.errorType === 'SERVER_ERROR' ? this.policy.transientAttempts : 1;
     if (attempts >= allowed) throw new Error('retries exhausted');

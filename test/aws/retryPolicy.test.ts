@@ -41,4 +41,12 @@ describe('the retry policy', () => {
     const retry = await strategy.refreshRetryTokenForRetry(await strategy.acquireInitialRetryToken(), { errorType: 'THROTTLING', retryAfterHint: new Date(Date.now() + 5000) });
     expect(retry.getRetryDelay()).toBeGreaterThan(4000);
   });
+
+  it('does not retry an error its client names as an answer, though the SDK counts it as throttling', async () => {
+    const strategy = new RampartRetryStrategy(RETRY_POLICY, () => 0, new Set(['LimitExceededException']));
+    const quota = Object.assign(new Error('Cannot exceed quota for ACLSizePerRole: 2048'), { name: 'LimitExceededException' });
+    await expect(strategy.refreshRetryTokenForRetry(await strategy.acquireInitialRetryToken(), { errorType: 'THROTTLING', error: quota as never })).rejects.toThrow('not retried');
+    const other = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+    await expect(strategy.refreshRetryTokenForRetry(await strategy.acquireInitialRetryToken(), { errorType: 'THROTTLING', error: other as never })).resolves.toBeDefined();
+  });
 });
