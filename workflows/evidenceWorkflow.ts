@@ -26,6 +26,7 @@ import { RAMPART_WORKFLOW_ROLE_PATH } from '../stacks/organization/executionRole
 import { DriftWorkflows } from './driftWorkflows';
 import { EVIDENCE_HANDLERS, evidenceDefinition, type EvidenceFunctions, type EvidenceHandler } from './evidenceDefinition';
 import { conformancePackRuleNames } from './evidenceSettings';
+import { STATE_MACHINE_WILDCARD_REASON, stateMachineStatements } from './permissions';
 import { buildWorkflowSettings } from './settings';
 
 export const EVIDENCE_NAME = 'Rampart-Evidence';
@@ -226,18 +227,9 @@ function evidencePermissions(scope: Construct, stack: GovernanceStack, workBucke
 function stateMachinePermissions(scope: Construct, functions: lambda.IFunction[]): iam.ManagedPolicy {
   const managed = new iam.ManagedPolicy(scope, 'StateMachinePermissions', {
     description: 'Rampart workflows: run the Evidence state machine',
-    statements: [
-      new iam.PolicyStatement({ sid: 'InvokeHandlers', actions: ['lambda:InvokeFunction'], resources: functions.map((f) => f.functionArn) }),
-      new iam.PolicyStatement({
-        sid: 'DeliverLogs',
-        actions: ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries',
-          'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
-        resources: ['*'],
-      }),
-      new iam.PolicyStatement({ sid: 'Tracing', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], resources: ['*'] }),
-    ],
+    statements: stateMachineStatements(functions),
   });
-  acknowledge(managed, { 'AwsSolutions-IAM5[Resource::*]': 'Step Functions log delivery to CloudWatch Logs and X-Ray tracing accept only Resource "*"' });
+  acknowledge(managed, { 'AwsSolutions-IAM5[Resource::*]': STATE_MACHINE_WILDCARD_REASON });
   return managed;
 }
 

@@ -52,6 +52,23 @@ const READS_REASON = 'The read and write APIs of Organizations, Security Hub, AW
  * SNS, EventBridge and Security Hub; the remediator also writes, through the execution role, the
  * management account's organization role, or directly where the home account administers a service.
  */
+/** Why a workflow state machine's role holds Resource "*". */
+export const STATE_MACHINE_WILDCARD_REASON = 'Step Functions log delivery to CloudWatch Logs and X-Ray tracing accept only Resource "*"';
+
+/** What every Rampart workflow state machine needs: invoke its handlers, deliver its logs, trace. */
+export function stateMachineStatements(functions: lambda.IFunction[]): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({ sid: 'InvokeHandlers', actions: ['lambda:InvokeFunction'], resources: functions.map((f) => f.functionArn) }),
+    new iam.PolicyStatement({
+      sid: 'DeliverLogs',
+      actions: ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries',
+        'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({ sid: 'Tracing', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], resources: ['*'] }),
+  ];
+}
+
 export function workflowPermissions(scope: Construct, props: PermissionsProps) {
   const { stack, settings, workBucket } = props;
   const partition = stack.partition;
@@ -119,14 +136,7 @@ export function workflowPermissions(scope: Construct, props: PermissionsProps) {
     const managed = new iam.ManagedPolicy(scope, 'StateMachinePermissions', {
       description: 'Rampart workflows: run the DriftCheck and Remediate state machines',
       statements: [
-        new iam.PolicyStatement({ sid: 'InvokeHandlers', actions: ['lambda:InvokeFunction'], resources: functions.map((f) => f.functionArn) }),
-        new iam.PolicyStatement({
-          sid: 'DeliverLogs',
-          actions: ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries',
-            'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
-          resources: ['*'],
-        }),
-        new iam.PolicyStatement({ sid: 'Tracing', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], resources: ['*'] }),
+        ...stateMachineStatements(functions),
         // A Distributed Map runs its items as child executions of its own state machine.
         new iam.PolicyStatement({ sid: 'ChildExecutions', actions: ['states:StartExecution'], resources: props.stateMachineArns }),
         new iam.PolicyStatement({
@@ -136,7 +146,7 @@ export function workflowPermissions(scope: Construct, props: PermissionsProps) {
       ],
     });
     acknowledge(managed, {
-      'AwsSolutions-IAM5[Resource::*]': 'Step Functions log delivery to CloudWatch Logs and X-Ray tracing accept only Resource "*"',
+      'AwsSolutions-IAM5[Resource::*]': STATE_MACHINE_WILDCARD_REASON,
       ...Object.fromEntries(props.stateMachineArns.map((arn) => [
         `AwsSolutions-IAM5[Resource::${arn.replace(':stateMachine:', ':execution:').replace(`arn:${partition}`, 'arn:<AWS::Partition>')}:*]`,
         'A Distributed Map\'s child executions get names Step Functions chooses at run time; the grant is limited to executions of Rampart\'s own state machines',

@@ -26,6 +26,7 @@ import type { GovernanceExtension } from '../landingZone';
 import { acknowledge } from '../nag';
 import { RAMPART_WORKFLOW_ROLE_PATH } from '../organization/executionRole';
 import { createRampartApp } from '../rampartApp';
+import { STATE_MACHINE_WILDCARD_REASON, stateMachineStatements } from '../../workflows/permissions';
 import { GovernanceStack } from './governanceStack';
 
 /** Key prefix (under the evidence prefix) of the before/after records and the dead-letter events. */
@@ -111,7 +112,6 @@ export class AccessResolution extends Construct {
     };
 
     const functions = {} as Record<AccessStep, lambda.IFunction>;
-    const functionArns: string[] = [];
     for (const step of ACCESS_STEPS) {
       const name = STATE_OF_STEP[step];
       const policy = new iam.ManagedPolicy(this, `${name}Permissions`, { description: `Rampart access resolution: ${step} step`, statements: [writeLogs, ...permissions[step].statements] });
@@ -144,23 +144,13 @@ export class AccessResolution extends Construct {
       // The role is passed without policy updates, so the dependency CDK adds on it repeats the GetAtt (cfn-lint W3005).
       (fn.node.defaultChild as lambda.CfnFunction).addDeletionOverride('DependsOn');
       functions[step] = fn;
-      functionArns.push(fn.functionArn);
     }
 
     const machinePolicy = new iam.ManagedPolicy(this, 'StateMachinePermissions', {
       description: 'Rampart access resolution: the state machine',
-      statements: [
-        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: functionArns }),
-        new iam.PolicyStatement({
-          actions: ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
-          resources: ['*'],
-        }),
-        new iam.PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], resources: ['*'] }),
-      ],
+      statements: stateMachineStatements(Object.values(functions)),
     });
-    acknowledge(machinePolicy, {
-      'AwsSolutions-IAM5[Resource::*]': 'Step Functions log delivery to CloudWatch Logs and X-Ray tracing accept only Resource "*" (logs:CreateLogDelivery and related, xray:PutTraceSegments and related)',
-    });
+    acknowledge(machinePolicy, { 'AwsSolutions-IAM5[Resource::*]': STATE_MACHINE_WILDCARD_REASON });
     const machineRole = new iam.Role(this, 'StateMachineRole', {
       assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
       path: RAMPART_WORKFLOW_ROLE_PATH,
