@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import type { RampartConfig } from '../../config/model';
 import { HandlerProvider } from '../customResourceProvider';
 import { acknowledge } from '../nag';
+import { accessLogBucket } from '../accessLogBucket';
 import { configDeliveryBucketName } from './configRecorder';
 
 export interface ConfigDeliveryStackProps extends StackProps {
@@ -48,25 +49,9 @@ export class ConfigDeliveryStack extends Stack {
       conditions: fromTheOrganization,
     }));
 
-    const accessLogs = new s3.Bucket(this, 'AccessLogBucket', {
-      // S3 server access log delivery supports only SSE-S3 on the target bucket.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(retentionDays), noncurrentVersionExpiration: Duration.days(30) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const logBucketReason = 'This bucket receives the Config bucket\'s server access logs; S3 delivers access logs only to SSE-S3 buckets, and logging the log bucket would recurse';
-    acknowledge(accessLogs, {
-      'AwsSolutions-S1': logBucketReason,
-      'NIST.800.53.R5-S3BucketLoggingEnabled': logBucketReason,
-      'PCI.DSS.321-S3BucketLoggingEnabled': logBucketReason,
-      'NIST.800.53.R5-S3DefaultEncryptionKMS': logBucketReason,
-      'PCI.DSS.321-S3DefaultEncryptionKMS': logBucketReason,
-      'NIST.800.53.R5-S3BucketReplicationEnabled': 'Access logs of the Config bucket stay in the home Region beside the bucket they describe; a cross-Region copy is not part of the configuration',
-      'PCI.DSS.321-S3BucketReplicationEnabled': 'Access logs of the Config bucket stay in the home Region beside the bucket they describe; a cross-Region copy is not part of the configuration',
+    const accessLogs = accessLogBucket(this, {
+      logsOf: 'the Config bucket\'s', expirationDays: retentionDays,
+      notReplicatedBecause: 'Access logs of the Config bucket stay in the home Region beside the bucket they describe; a cross-Region copy is not part of the configuration',
     });
 
     this.bucket = new s3.Bucket(this, 'ConfigBucket', {

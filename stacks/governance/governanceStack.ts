@@ -6,6 +6,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { RampartConfig } from '../../config/model';
 import { acknowledge } from '../nag';
+import { accessLogBucket } from '../accessLogBucket';
 
 /** Message attribute the workflows set on notifications, so each audience gets its own. */
 export const NOTIFICATION_AUDIENCE_ATTRIBUTE = 'audience';
@@ -44,25 +45,9 @@ export class GovernanceStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
-      // S3 server access log delivery supports only SSE-S3 on the target bucket.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(Math.max(evidence.retentionDays, 365)), noncurrentVersionExpiration: Duration.days(30) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const logBucketReason = 'This bucket receives the evidence bucket\'s server access logs; S3 delivers access logs only to SSE-S3 buckets, and logging the log bucket would recurse';
-    acknowledge(this.accessLogBucket, {
-      'AwsSolutions-S1': logBucketReason,
-      'NIST.800.53.R5-S3BucketLoggingEnabled': logBucketReason,
-      'PCI.DSS.321-S3BucketLoggingEnabled': logBucketReason,
-      'NIST.800.53.R5-S3DefaultEncryptionKMS': logBucketReason,
-      'PCI.DSS.321-S3DefaultEncryptionKMS': logBucketReason,
-      'NIST.800.53.R5-S3BucketReplicationEnabled': 'Access logs of the evidence bucket stay in the home Region with the evidence they describe; copying them elsewhere is not part of the configuration',
-      'PCI.DSS.321-S3BucketReplicationEnabled': 'Access logs of the evidence bucket stay in the home Region with the evidence they describe; copying them elsewhere is not part of the configuration',
+    this.accessLogBucket = accessLogBucket(this, {
+      logsOf: 'the evidence bucket\'s', expirationDays: Math.max(evidence.retentionDays, 365),
+      notReplicatedBecause: 'Access logs of the evidence bucket stay in the home Region with the evidence they describe; copying them elsewhere is not part of the configuration',
     });
 
     this.evidenceBucket = new s3.Bucket(this, 'EvidenceBucket', {

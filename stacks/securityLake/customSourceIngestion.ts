@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { CONFIG_VARIABLE, type CustomSourceSettings } from '../../handlers/customSourceSetup';
 import { HANDLER_RUNTIME, HandlerProvider } from '../customResourceProvider';
 import { acknowledge } from '../nag';
+import { accessLogBucket } from '../accessLogBucket';
 import { customSourceCode, duckDbLayerDir } from './customSourceCode';
 
 /** Where one OCSF class of a configured custom source is written: what Security Lake returned for it. */
@@ -102,24 +103,9 @@ export class CustomSourceIngestion extends Construct {
       conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` } },
     }));
 
-    this.accessLogs = new s3.Bucket(this, 'AccessLogBucket', {
-      // S3 server access log delivery supports only SSE-S3 on the target bucket.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(Math.max(props.deadLetterRetentionDays, 365)), noncurrentVersionExpiration: Duration.days(30) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const logBucketReason = 'This bucket receives the server access logs of the custom-source dead-letter and raw-log buckets; S3 delivers access logs only to SSE-S3 buckets, and logging the log bucket would recurse';
-    acknowledge(this.accessLogs, {
-      'AwsSolutions-S1': logBucketReason,
-      'NIST.800.53.R5-S3BucketLoggingEnabled': logBucketReason,
-      'PCI.DSS.321-S3BucketLoggingEnabled': logBucketReason,
-      'NIST.800.53.R5-S3DefaultEncryptionKMS': logBucketReason,
-      'PCI.DSS.321-S3DefaultEncryptionKMS': logBucketReason,
-      ...replicationAcknowledgements('Access logs of the custom-source buckets stay in the Region of the buckets they describe'),
+    this.accessLogs = accessLogBucket(this, {
+      logsOf: 'the custom-source dead-letter and raw-log buckets\'', expirationDays: Math.max(props.deadLetterRetentionDays, 365),
+      notReplicatedBecause: 'Access logs of the custom-source buckets stay in the Region of the buckets they describe',
     });
 
     this.deadLetterBucket = new s3.Bucket(this, 'DeadLetterBucket', {

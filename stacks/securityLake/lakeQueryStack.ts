@@ -14,6 +14,7 @@ import { NATIVE_SOURCE_NAMES, NATIVE_SOURCES, securityLakeTable, type NativeSour
 import { SynthesisError, type AccountDirectory } from '../accountDirectory';
 import { HandlerProvider } from '../customResourceProvider';
 import { acknowledge } from '../nag';
+import { accessLogBucket } from '../accessLogBucket';
 import type { RegionalSubscription } from './subscriptions';
 
 /** The subscriber account's Glue database holding the resource links to Security Lake's shared tables. */
@@ -216,25 +217,9 @@ export class LakeQueryStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const accessLogs = new s3.Bucket(this, 'AccessLogBucket', {
-      // S3 server access log delivery supports only SSE-S3 on the target bucket.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const logBucketReason = 'This bucket receives the query-results bucket\'s server access logs; S3 delivers access logs only to SSE-S3 buckets, and logging the log bucket would recurse';
-    acknowledge(accessLogs, {
-      'AwsSolutions-S1': logBucketReason,
-      'NIST.800.53.R5-S3BucketLoggingEnabled': logBucketReason,
-      'PCI.DSS.321-S3BucketLoggingEnabled': logBucketReason,
-      'NIST.800.53.R5-S3DefaultEncryptionKMS': logBucketReason,
-      'PCI.DSS.321-S3DefaultEncryptionKMS': logBucketReason,
-      'NIST.800.53.R5-S3BucketReplicationEnabled': 'Access logs of the query-results bucket stay in its Region; a cross-Region copy is not part of the configuration',
-      'PCI.DSS.321-S3BucketReplicationEnabled': 'Access logs of the query-results bucket stay in its Region; a cross-Region copy is not part of the configuration',
+    const accessLogs = accessLogBucket(this, {
+      logsOf: 'the query-results bucket\'s', expirationDays: 365,
+      notReplicatedBecause: 'Access logs of the query-results bucket stay in its Region; a cross-Region copy is not part of the configuration',
     });
     const results = new s3.Bucket(this, 'QueryResultsBucket', {
       encryption: s3.BucketEncryption.KMS,
