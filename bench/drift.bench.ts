@@ -1,32 +1,14 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { writeScaledConfig } from '../config/generate';
-import { loadConfig } from '../config/load';
 import { deriveDesiredState } from '../engine/desiredState';
 import { detectDrift } from '../engine/detectDrift';
 import { parseInventory, serializeInventory, type Inventory } from '../engine/inventory';
 import { inventoryFromDesired } from '../engine/inventoryFromDesired';
 import { planRemediation } from '../engine/remediation';
 import { medianMs, report, round, type Benchmark } from './harness';
+import { EXTRA_REGION, fourRegionConfig } from './scaledOrganization';
 
 const ACCOUNTS = 5000;
-const EXTRA_REGION = 'us-west-1';
 
-/** pci-org grown to 5,000 accounts and a fourth Region (us-west-1, contributing to the us-east-1 rollup). */
-function scaledConfigDir(): string {
-  const dir = writeScaledConfig('config/examples/pci-org', fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-bench-drift-')), { accounts: ACCOUNTS - 8, ous: 250 });
-  const edit = (file: string, from: string, to: string) => {
-    const full = path.join(dir, file);
-    const text = fs.readFileSync(full, 'utf8');
-    if (!text.includes(from)) throw new Error(`${file} no longer contains "${from}"; update the benchmark`);
-    fs.writeFileSync(full, text.replace(from, to));
-  };
-  edit('global.yaml', '  - us-west-2\n', `  - us-west-2\n  - ${EXTRA_REGION}\n`);
-  edit('securitylake.yaml', 'regions: [us-east-1, us-east-2, us-west-2]', `regions: [us-east-1, us-east-2, us-west-2, ${EXTRA_REGION}]`);
-  edit('securitylake.yaml', 'contributingRegions: [us-east-2, us-west-2]', `contributingRegions: [us-east-2, us-west-2, ${EXTRA_REGION}]`);
-  return dir;
-}
 
 /** Drift in one account out of a hundred: a Config recorder stopped and VPC flow logs off. */
 function withScatteredDrift(clean: Inventory): Inventory {
@@ -45,10 +27,8 @@ function withScatteredDrift(clean: Inventory): Inventory {
 export const driftBenchmark: Benchmark = {
   name: 'engine.detectDrift',
   async run() {
-    const dir = scaledConfigDir();
-    const { config, issues } = loadConfig(dir);
-    fs.rmSync(dir, { recursive: true, force: true });
-    if (!config) throw new Error(`the scaled configuration does not validate: ${issues.filter((i) => i.severity === 'error').length} errors`);
+    const config = fourRegionConfig(ACCOUNTS, { ous: 250 });
+    fs.rmSync(config.dir, { recursive: true, force: true });
     const desired = deriveDesiredState(config);
     const clean = inventoryFromDesired(desired, { collectedAt: '2026-12-04T10:00:00Z' });
     const drifted = withScatteredDrift(clean);

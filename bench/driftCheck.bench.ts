@@ -1,9 +1,5 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { AwsClients } from '../aws/clients';
-import { writeScaledConfig } from '../config/generate';
-import { loadConfig } from '../config/load';
 import { deriveDesiredState } from '../engine/desiredState';
 import { detectDrift } from '../engine/detectDrift';
 import { FakeAws } from '../sandbox';
@@ -12,9 +8,9 @@ import { ORGANIZATION_REMEDIATION_ROLE_NAME } from '../stacks/organization/organ
 import { LocalSession } from '../workflows/local/localSession';
 import { report, round, timeMs, type Benchmark } from './harness';
 import { collectNaively } from './naiveCollector';
+import { fourRegionConfig } from './scaledOrganization';
 
 const ACCOUNTS = 1000;
-const EXTRA_REGION = 'us-west-1';
 const LATENCY_MS = 20;
 
 /** Calls the sandbox answered with its throttling error (each retried by the SDK under Rampart's retry policy). */
@@ -22,22 +18,6 @@ function throttled(fake: FakeAws): number {
   return fake.calls.filter({}).filter((c) => /Throttl|TooManyRequests|SlowDown/.test(c.outcome)).length;
 }
 
-/** pci-org grown to 1,000 accounts and a fourth Region (us-west-1, contributing to the us-east-1 rollup). */
-function scaledConfig() {
-  const dir = writeScaledConfig('config/examples/pci-org', fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-bench-driftcheck-')), { accounts: ACCOUNTS - 8 });
-  const edit = (file: string, from: string, to: string) => {
-    const full = path.join(dir, file);
-    const text = fs.readFileSync(full, 'utf8');
-    if (!text.includes(from)) throw new Error(`${file} no longer contains "${from}"; update the benchmark`);
-    fs.writeFileSync(full, text.replace(from, to));
-  };
-  edit('global.yaml', '  - us-west-2\n', `  - us-west-2\n  - ${EXTRA_REGION}\n`);
-  edit('securitylake.yaml', 'regions: [us-east-1, us-east-2, us-west-2]', `regions: [us-east-1, us-east-2, us-west-2, ${EXTRA_REGION}]`);
-  edit('securitylake.yaml', 'contributingRegions: [us-east-2, us-west-2]', `contributingRegions: [us-east-2, us-west-2, ${EXTRA_REGION}]`);
-  const { config, issues } = loadConfig(dir);
-  if (!config) throw new Error(`the scaled configuration does not validate: ${issues.filter((i) => i.severity === 'error').length} errors`);
-  return config;
-}
 
 /**
  * One DriftCheck (the synthesized state machine, run locally, handlers in-process) over 1,000
@@ -47,7 +27,7 @@ function scaledConfig() {
 export const driftCheckBenchmark: Benchmark = {
   name: 'workflows.driftCheck',
   async run() {
-    const config = scaledConfig();
+    const config = fourRegionConfig(ACCOUNTS);
     const desired = deriveDesiredState(config);
     const fake = FakeAws.create({ seed: 11 });
     await seedLandingZone(fake, config);
@@ -61,6 +41,7 @@ export const driftCheckBenchmark: Benchmark = {
     const driftCalls = fake.calls.count({}) - 1;
     const driftThrottled = throttled(fake);
     session.close();
+    fs.rmSync(config.dir, { recursive: true, force: true });
     if (run.report.drifts.length || run.report.unknownScopes.length) throw new Error(`the seeded organization is not clean: ${JSON.stringify([...run.report.drifts.map((d) => d.message), ...run.report.unknownScopes])}`);
 
     const tooling = config.organization.accounts.find((a) => a.name === config.organization.mandatoryAccounts.securityTooling)?.id as string;
