@@ -1,4 +1,4 @@
-import type { FrameworkAppliesTo, FrameworkKind, Responsibility, ResponsibilitySplit, UnresolvedMapping } from '../frameworks/model';
+import type { Control, FrameworkAppliesTo, FrameworkKind, ResponsibilitySplit, UnresolvedMapping } from '../frameworks/model';
 import type { CheckStatus } from './checkResult';
 
 /**
@@ -107,15 +107,8 @@ export interface OuReport {
   failedControlAccounts: number;
 }
 
-export interface ControlReport {
-  id: string;
-  title: string;
-  groupPath: string[];
-  responsibility: Responsibility;
-  responsibilityNote?: string;
-  nistId?: string;
-  baselines?: string[];
-  origin?: 'kept' | 'added';
+/** A control as its framework describes it, with what this run found. */
+export interface ControlReport extends Pick<Control, 'id' | 'title' | 'groupPath' | 'responsibility' | 'responsibilityNote' | 'nistId' | 'baselines' | 'origin'> {
   result: ControlResult;
   /** One line: why the control has this result. */
   reason: string;
