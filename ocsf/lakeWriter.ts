@@ -45,7 +45,7 @@ export interface LakeWriterOptions {
   region: string;
   /** Identifies the input batch; object names derive from it so a retry overwrites. */
   batchId: string;
-  /** Flush a partition when its staged data reaches this many bytes (default 128 MiB). */
+  /** Flush a partition when its staged data reaches this many bytes (default 64 MiB). */
   maxBytes?: number;
   /** Flush a partition this long after its first event (default 5 minutes, Security Lake's lower bound). */
   maxAgeMs?: number;
@@ -92,6 +92,8 @@ const PAGE_BUDGET_BYTES = 900 * 1024;
 const MIN_ROW_GROUP_ROWS = BATCH_ROWS;
 const MAX_ROW_GROUP_ROWS = 122_880;
 const SCAN_FUNCTION = 'rampart_staged_rows';
+/** At the end of a batch, a partition of at least this many rows is written as two objects at once. */
+const SPLIT_MIN_ROWS = 64 * BATCH_ROWS;
 /** ZSTD at level 1: about a tenth less CPU than the default level 3 for objects about 2% larger (measured). */
 const PARQUET_OPTIONS = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1';
 
@@ -143,13 +145,16 @@ export class LakeWriter {
   /** The flush running in the background while rows keep being staged. */
   private inFlight: Promise<void> | undefined;
   private failure: unknown;
+  /** A second connection for the end of a batch, created on first use. */
+  private second: DuckDBConnection | undefined;
 
   private constructor(
+    private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly options: LakeWriterOptions,
     private readonly tmpDir: string,
   ) {
-    this.maxBytes = options.maxBytes ?? 128 * 1024 * 1024;
+    this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
     this.maxAgeMs = options.maxAgeMs ?? 5 * 60_000;
     this.now = options.now ?? Date.now;
     connection.registerTableFunction(this.scanFunction());
@@ -164,7 +169,7 @@ export class LakeWriter {
     await connection.run(`SET memory_limit = '${options.memoryLimit ?? '512MB'}'`);
     await connection.run(`SET temp_directory = '${sqlString(path.join(tmpDir, 'spill'))}'`);
     await connection.run(`SET threads = ${Math.max(1, Math.floor(options.threads ?? 1))}`);
-    return new LakeWriter(connection, options, tmpDir);
+    return new LakeWriter(instance, connection, options, tmpDir);
   }
 
   /** `rampart_staged_rows(scan, with_row_width)`: the batches of a partition being written, one DataChunk each. */
@@ -286,13 +291,41 @@ export class LakeWriter {
     return this.takeCompleted();
   }
 
-  /** Writes every partition; returns the objects completed since the last report. */
+  /**
+   * Writes every partition; returns the objects completed since the last report. Nothing is left to stage, so
+   * two Parquet writes run at once, one per connection: the remaining partitions start on the second connection
+   * while the first finishes the write in flight, and a large partition is written as two objects, its first
+   * and second half (split by batches, so the same input always gives the same objects).
+   */
   async flushAll(): Promise<WrittenObject[]> {
-    await this.inFlight;
     this.throwFailure();
     for (const p of [...this.partitions.values()]) this.closePartition(p);
-    while (this.due.length) this.completed.push(...(await this.flush(this.due.shift()!)));
+    const due = this.due.splice(0);
+    const jobs = due.flatMap((partition) => {
+      const b = partition.batches;
+      const halves = partition.rows >= SPLIT_MIN_ROWS && b.length >= 2 ? [b.slice(0, b.length >> 1), b.slice(b.length >> 1)] : [b];
+      return halves.map((batches) => ({ partition, batches, files: [] as string[] }));
+    });
+    this.second ??= await this.secondConnection();
+    let next = 0;
+    const work = async (connection: DuckDBConnection, after?: Promise<void>): Promise<void> => {
+      await after;
+      for (let job = jobs[next++]; job; job = jobs[next++]) job.files = await this.writeParquet(connection, job.partition, job.batches);
+    };
+    try {
+      await Promise.all([work(this.connection, this.inFlight), work(this.second)]);
+    } finally {
+      for (const p of due) p.batches = [];
+    }
+    this.throwFailure();
+    for (const p of due) this.completed.push(...(await this.upload(p, jobs.filter((j) => j.partition === p).flatMap((j) => j.files))));
     return this.takeCompleted();
+  }
+
+  private async secondConnection(): Promise<DuckDBConnection> {
+    const connection = await this.instance.connect();
+    connection.registerTableFunction(this.scanFunction());
+    return connection;
   }
 
   private takeCompleted(): WrittenObject[] {
@@ -325,19 +358,28 @@ export class LakeWriter {
   }
 
   private async flush(partition: Partition): Promise<WrittenObject[]> {
+    try {
+      return await this.upload(partition, await this.writeParquet(this.connection, partition, partition.batches));
+    } finally {
+      // The rows are in Parquet (or the write failed and the batch will be retried): let them go.
+      partition.batches = [];
+    }
+  }
+
+  /** Writes batches of a partition to Parquet files in the temporary directory, in object order. */
+  private async writeParquet(connection: DuckDBConnection, partition: Partition, batches: ColumnBatch[]): Promise<string[]> {
     const layout = partition.source.layout;
-    const prefix = partitionPrefix(sourcePrefix(partition.source.sourceName, partition.source.location), this.options.region, partition.accountId, partition.day);
     const widest = Math.max(partition.widestColumnBytesPerRow, layout.widestConstantBytes);
     const rowsForBudget = Math.floor(PAGE_BUDGET_BYTES / widest);
     const scanId = this.nextScan++;
-    this.scans.set(scanId, { columns: layout.columns, batches: partition.batches, mapKeys: layout.unmappedKeys.map((k) => Buffer.from(k, 'utf8')), constantBytesPerRow: layout.constantBytesPerRow });
+    this.scans.set(scanId, { columns: layout.columns, batches, mapKeys: layout.unmappedKeys.map((k) => Buffer.from(k, 'utf8')), constantBytesPerRow: layout.constantBytesPerRow });
     const files: string[] = [];
     const name = `partition_${scanId}`;
     try {
       if (rowsForBudget >= MIN_ROW_GROUP_ROWS) {
         // Normal rows: one object, row groups sized so the widest column's page stays under the budget.
         const file = path.join(this.tmpDir, `${name}.parquet`);
-        await this.connection.run(
+        await connection.run(
           `COPY (SELECT ${layout.selectSql} FROM ${SCAN_FUNCTION}(${scanId}, false)${partition.sorted ? '' : ` ORDER BY ${layout.timeSql}`}) ` +
             `TO '${sqlString(file)}' (${PARQUET_OPTIONS}, ROW_GROUP_SIZE ${Math.min(MAX_ROW_GROUP_ROWS, rowsForBudget)})`,
         );
@@ -346,7 +388,7 @@ export class LakeWriter {
         // Wide rows: even DuckDB's smallest row group (2048 rows) would make pages too large, so the rows are
         // split, in time order, into objects whose string bytes fit the budget (each then one small row group).
         const dir = path.join(this.tmpDir, name);
-        await this.connection.run(
+        await connection.run(
           `COPY (SELECT ${layout.selectSql}, floor(sum(${ROW_WIDTH_COLUMN}) OVER (ORDER BY ${layout.timeSql} ROWS UNBOUNDED PRECEDING) / ${PAGE_BUDGET_BYTES}) AS object_part ` +
             `FROM ${SCAN_FUNCTION}(${scanId}, true) ORDER BY ${layout.timeSql}) TO '${sqlString(dir)}' (${PARQUET_OPTIONS}, PARTITION_BY (object_part), ROW_GROUP_SIZE ${MIN_ROW_GROUP_ROWS})`,
         );
@@ -354,10 +396,14 @@ export class LakeWriter {
         for (const part of parts) for (const f of fs.readdirSync(path.join(dir, part.dir)).sort()) files.push(path.join(dir, part.dir, f));
       }
     } finally {
-      // The rows are in Parquet (or the write failed and the batch will be retried): let them go.
       this.scans.delete(scanId);
-      partition.batches = [];
     }
+    return files;
+  }
+
+  /** Uploads a partition's Parquet files as objects named by the flush and their order. */
+  private async upload(partition: Partition, files: string[]): Promise<WrittenObject[]> {
+    const prefix = partitionPrefix(sourcePrefix(partition.source.sourceName, partition.source.location), this.options.region, partition.accountId, partition.day);
     const written: WrittenObject[] = [];
     for (const file of files) {
       const body = fs.readFileSync(file);
@@ -381,6 +427,7 @@ export class LakeWriter {
   close(): void {
     this.partitions.clear();
     this.scans.clear();
+    this.second?.closeSync();
     this.connection.closeSync();
     fs.rmSync(this.tmpDir, { recursive: true, force: true });
   }

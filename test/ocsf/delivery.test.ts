@@ -135,6 +135,29 @@ describe('partition buffers', () => {
     expect((await run(777)).objects).toEqual(byThousands.objects);
   });
 
+  test('at the end of a batch a large partition is written as two objects at once: every row once, each object sorted, the same objects every run', async () => {
+    const many = networkFirewallLines(140_000, 31);
+    const input = path.join(tmp, 'many.log');
+    // Out of time order at the start, so each half has to be sorted on its own.
+    fs.writeFileSync(input, [...many.slice(0, 3000).reverse(), ...many.slice(3000)].join('\n'));
+    const run = async (out: string) => transformFiles({ source: nfw, inputs: [input], outDir: out, region: 'us-east-1', account: '111122223333' });
+    const first = await run(path.join(tmp, 'a'));
+    const again = await run(path.join(tmp, 'b'));
+    expect(first).toMatchObject({ in: 140_000, written: 140_000, rejected: 0 });
+    // 69 batches of 2,048 rows (the last one partial): the first half is 34 of them.
+    expect(first.objects.map((o) => o.rows)).toEqual([34 * 2048, 140_000 - 34 * 2048]);
+    expect(again.objects.map((o) => [o.key, o.rows])).toEqual(first.objects.map((o) => [o.key, o.rows]));
+    const uids = new Set<string>();
+    for (const object of first.objects) {
+      const file = path.join(tmp, 'a', object.key);
+      const read = (await connection.runAndReadAll(`SELECT time, connection_info.uid AS uid FROM read_parquet('${file}')`)).getRowObjectsJson();
+      const times = read.map((r) => Number(r.time));
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+      for (const r of read) uids.add(String(r.uid));
+    }
+    expect(uids.size).toBe(140_000);
+  }, 120_000);
+
   test('flush by age, per partition (account × day)', async () => {
     let now = 0;
     const writer = await LakeWriter.create({ sink: { put: async () => undefined }, region: 'us-east-1', batchId: 'b2', maxAgeMs: 300_000, now: () => now });
