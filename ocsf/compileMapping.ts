@@ -14,7 +14,7 @@ import type { ColumnBatch } from './columnBatch';
 import type { ColumnLayout } from './columnLayout';
 import { constantOf } from './columnLayout';
 import * as coerce from './coerce';
-import { EventRejection } from './coerce';
+import { EventRejection, MAX_FIELD_CHARS } from './coerce';
 import type { EntryPlan, LeafPlan, MappingPlan, ObjectPlan, PathSegment, ValueSource } from './mappingPlan';
 import type { OcsfClass } from './schema';
 import { timeParser, type TimeParser } from './timeFormat';
@@ -116,19 +116,25 @@ class EntryCompiler {
     return path.length ? `${holder}?.[${JSON.stringify(path[path.length - 1])}]` : 'e';
   }
 
+  /**
+   * The expression converting `raw` (not null) to the leaf's type. The common case (a value that already
+   * has the type) is tested inline; anything else goes to the coerce function, which converts or rejects.
+   */
   private coercion(leaf: LeafPlan, scalar: string, raw: string): string {
     const field = JSON.stringify(leaf.field);
     const src = JSON.stringify(sourceText(leaf.source));
     switch (scalar) {
-      case 'string': return `C.toStr(${raw}, ${field}, ${src})`;
-      case 'int': return leaf.format === 'hex' ? `C.toHexInt(${raw}, ${field}, ${src})` : `C.toInt(${raw}, ${field}, ${src})`;
-      case 'long': return leaf.format === 'hex' ? `C.toHexInt(${raw}, ${field}, ${src})` : `C.toLong(${raw}, ${field}, ${src})`;
-      case 'float': return `C.toFloat(${raw}, ${field}, ${src})`;
+      case 'string': return `(typeof ${raw} === 'string' && ${raw}.length <= ${MAX_FIELD_CHARS} ? ${raw} : C.toStr(${raw}, ${field}, ${src}))`;
+      case 'int': return leaf.format === 'hex' ? `C.toHexInt(${raw}, ${field}, ${src})` : `(typeof ${raw} === 'number' && (${raw} | 0) === ${raw} ? ${raw} : C.toInt(${raw}, ${field}, ${src}))`;
+      case 'long': return leaf.format === 'hex' ? `C.toHexInt(${raw}, ${field}, ${src})` : `(typeof ${raw} === 'number' && Number.isSafeInteger(${raw}) ? ${raw} : C.toLong(${raw}, ${field}, ${src}))`;
+      case 'float': return `(typeof ${raw} === 'number' && Number.isFinite(${raw}) ? ${raw} : C.toFloat(${raw}, ${field}, ${src}))`;
       case 'bool': return `C.toBool(${raw}, ${field}, ${src})`;
       case 'timestamp': {
         const parser = timeParser(leaf.format);
         if ('error' in parser) throw new Error(parser.error);
-        return `C.toTimestamp(${raw}, ${field}, ${src}, ${this.k.add(parser.parse as TimeParser)})`;
+        const parse = this.k.add(parser.parse as TimeParser);
+        // The parser once; a time it cannot read is rejected by toTimestamp (which parses it again).
+        return `(${parse}(${raw}) ?? C.toTimestamp(${raw}, ${field}, ${src}, ${parse}))`;
       }
       default: return raw;
     }
@@ -213,7 +219,8 @@ class EntryCompiler {
         if (s.kind === 'enum') {
           this.lines.push(`${raw} = ${raw} == null ? undefined : (${this.k.add(s.values)}.get(String(${raw})) ?? ${s.other === undefined ? 'undefined' : this.k.add(s.other)});`);
         }
-        this.lines.push(`const ${m} = ${raw} != null && ${raw} !== '' ? C.toUnmapped(${raw}, ${JSON.stringify(`unmapped.${item.key}`)}, ${JSON.stringify(s.text)}) : undefined;`);
+        const value = `typeof ${raw} === 'string' && ${raw}.length <= ${MAX_FIELD_CHARS} ? ${raw} : C.toUnmapped(${raw}, ${JSON.stringify(`unmapped.${item.key}`)}, ${JSON.stringify(s.text)})`;
+        this.lines.push(`const ${m} = ${raw} != null && ${raw} !== '' ? ${value} : undefined;`);
       } else {
         continue;
       }
