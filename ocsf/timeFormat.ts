@@ -24,43 +24,10 @@ const DASH = 45, COLON = 58, T = 84, SPACE = 32, DOT = 46, COMMA = 44, Z = 90, L
 
 /** ISO 8601 date-time: `YYYY-MM-DD[T ]HH:MM[:SS[.fff...]][Z|±HH[:]MM]`. */
 export function parseIso8601(s: string): number | undefined {
-  const hour = isoHourStart(s);
-  return hour === undefined ? undefined : isoWithinHour(s, hour);
-}
-
-/**
- * ISO 8601 for a stream of times: a time in the same hour as the previous one (the same first 13
- * characters, as logs mostly are) reuses that hour's date arithmetic.
- */
-export function iso8601Stream(): (s: string) => number | undefined {
-  let prefix: string | undefined, hour: number | undefined;
-  return (s) => {
-    if (s.length < 16) return undefined;
-    if (prefix === undefined || !s.startsWith(prefix)) {
-      prefix = s.slice(0, 13);
-      hour = isoHourStart(s);
-    }
-    return hour === undefined ? undefined : isoWithinHour(s, hour);
-  };
-}
-
-/** `YYYY-MM-DD[T ]HH` (the first 13 characters) as epoch milliseconds, before any zone offset. */
-function isoHourStart(s: string): number | undefined {
   if (s.length < 16) return undefined;
   const sep = s.charCodeAt(10);
-  if (s.charCodeAt(4) !== DASH || s.charCodeAt(7) !== DASH || (sep !== T && sep !== SPACE)) return undefined;
-  const year = twoDigits(s, 0) * 100 + twoDigits(s, 2), month = twoDigits(s, 5), day = twoDigits(s, 8), hour = twoDigits(s, 11);
-  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23)) return undefined;
-  // Date.UTC reads years 0-99 as 1900-1999; keep its meaning there.
-  const days = year >= 100 ? daysFromCivil(year, month, day) : Math.floor(Date.UTC(year, month - 1, day) / 86_400_000);
-  const t = days * 86_400_000 + hour * 3_600_000;
-  return Number.isFinite(t) ? t : undefined;
-}
-
-/** The rest of an ISO 8601 time from character 13 (`:MM[:SS[.fff...]][zone]`), added to the hour's start. */
-function isoWithinHour(s: string, hourStart: number): number | undefined {
-  if (s.charCodeAt(13) !== COLON) return undefined;
-  const minute = twoDigits(s, 14);
+  if (s.charCodeAt(4) !== DASH || s.charCodeAt(7) !== DASH || (sep !== T && sep !== SPACE) || s.charCodeAt(13) !== COLON) return undefined;
+  const year = twoDigits(s, 0) * 100 + twoDigits(s, 2), month = twoDigits(s, 5), day = twoDigits(s, 8), hour = twoDigits(s, 11), minute = twoDigits(s, 14);
   let i = 16, second = 0, ms = 0;
   if (s.charCodeAt(i) === COLON) {
     second = twoDigits(s, i + 1);
@@ -89,8 +56,10 @@ function isoWithinHour(s: string, hourStart: number): number | undefined {
     } else return undefined;
     if (i !== s.length) return undefined;
   }
-  if (!(minute <= 59 && second <= 60)) return undefined;
-  const t = hourStart + minute * 60_000 + second * 1000 + ms - offsetMinutes * 60_000;
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 60)) return undefined;
+  // Date.UTC reads years 0-99 as 1900-1999; keep its meaning there.
+  const days = year >= 100 ? daysFromCivil(year, month, day) : Math.floor(Date.UTC(year, month - 1, day) / 86_400_000);
+  const t = days * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms - offsetMinutes * 60_000;
   return Number.isFinite(t) ? t : undefined;
 }
 
@@ -106,12 +75,12 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146_097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719_468;
 }
 
-function parseAuto(value: unknown, iso: (s: string) => number | undefined): number | undefined {
+function parseAuto(value: unknown): number | undefined {
   if (typeof value === 'number') return fromNumber(value);
   if (typeof value !== 'string') return undefined;
   // YYYY-… is a date, never a number: skip the number test for the common case.
   if (value.charCodeAt(4) !== 45 && /^\d+(\.\d+)?$/.test(value)) return fromNumber(Number(value));
-  return iso(value);
+  return parseIso8601(value);
 }
 
 const STRFTIME_FIELDS: Record<string, { pattern: string; group?: string }> = {
@@ -167,13 +136,12 @@ export function compileStrftime(format: string): { parse: TimeParser } | { error
 /** The parser for a format as written in a mapping file; an error names what is wrong with the format. */
 export function timeParser(format: string | undefined): { parse: TimeParser } | { error: string } {
   if (format === undefined || format === 'auto') {
-    const iso = iso8601Stream();
     let last: string | undefined, lastTime: number | undefined;
     return { parse: (v) => {
-      if (typeof v !== 'string') return parseAuto(v, iso);
+      if (typeof v !== 'string') return parseAuto(v);
       if (v !== last) {
         last = v;
-        lastTime = parseAuto(v, iso);
+        lastTime = parseAuto(v);
       }
       return lastTime;
     } };
@@ -182,13 +150,12 @@ export function timeParser(format: string | undefined): { parse: TimeParser } | 
   if (format === 'epoch_ms') return { parse: (v) => (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v)) ? fromMillis(Number(v)) : undefined) };
   if (format === 'iso8601') {
     // Flow logs repeat the same time in several fields (timestamp, end): remember the last one.
-    const iso = iso8601Stream();
     let last: string | undefined, lastTime: number | undefined;
     return { parse: (v) => {
       if (typeof v !== 'string') return undefined;
       if (v !== last) {
         last = v;
-        lastTime = iso(v);
+        lastTime = parseIso8601(v);
       }
       return lastTime;
     } };
