@@ -312,11 +312,10 @@ export class LakeWriter {
       await after;
       for (let job = jobs[next++]; job; job = jobs[next++]) job.files = await this.writeParquet(connection, job.partition, job.batches);
     };
-    try {
-      await Promise.all([work(this.connection, this.inFlight), work(this.second)]);
-    } finally {
-      for (const p of due) p.batches = [];
-    }
+    // Both writes end before anything is reported or let go, also when one fails.
+    const settled = await Promise.allSettled([work(this.connection, this.inFlight), work(this.second)]);
+    for (const p of due) p.batches = [];
+    for (const result of settled) if (result.status === 'rejected') throw result.reason;
     this.throwFailure();
     for (const p of due) this.completed.push(...(await this.upload(p, jobs.filter((j) => j.partition === p).flatMap((j) => j.files))));
     return this.takeCompleted();
