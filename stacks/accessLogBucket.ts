@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { acknowledge } from './nag';
+import { PRIVATE_BUCKET } from './privateBucket';
 
 export interface AccessLogBucketProps {
   /** Whose server access logs it receives, e.g. "the evidence bucket's". */
@@ -12,19 +13,15 @@ export interface AccessLogBucketProps {
 }
 
 /**
- * The bucket a Rampart bucket delivers its server access logs to: private, TLS only, versioned,
- * kept on stack deletion. S3 server access log delivery supports only SSE-S3 on the target bucket,
- * and logging the log bucket would recurse; the acknowledgements say so.
+ * The private bucket a Rampart bucket delivers its server access logs to. S3 server access log delivery
+ * supports only SSE-S3 on the target bucket, and logging the log bucket would recurse; the
+ * acknowledgements say so.
  */
 export function accessLogBucket(scope: Construct, props: AccessLogBucketProps): s3.Bucket {
   const bucket = new s3.Bucket(scope, 'AccessLogBucket', {
+    ...PRIVATE_BUCKET,
     encryption: s3.BucketEncryption.S3_MANAGED,
-    enforceSSL: true,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    versioned: true,
     lifecycleRules: [{ expiration: Duration.days(props.expirationDays), noncurrentVersionExpiration: Duration.days(30) }],
-    removalPolicy: RemovalPolicy.RETAIN,
   });
   const reason = `This bucket receives ${props.logsOf} server access logs; S3 delivers access logs only to SSE-S3 buckets, and logging the log bucket would recurse`;
   acknowledge(bucket, {

@@ -14,6 +14,7 @@ import { HANDLER_RUNTIME } from '../stacks/customResourceProvider';
 import type { GovernanceStack } from '../stacks/governance/governanceStack';
 import type { GovernanceExtension } from '../stacks/landingZone';
 import { acknowledge } from '../stacks/nag';
+import { PRIVATE_BUCKET } from '../stacks/privateBucket';
 import { RAMPART_WORKFLOW_ROLE_PATH } from '../stacks/organization/executionRole';
 import { driftCheckDefinition, remediateDefinition, type WorkflowFunctions } from './definitions';
 import { handlerAsset, WORKFLOW_HANDLERS, type WorkflowHandler } from './handlerAssets';
@@ -72,14 +73,10 @@ export class DriftWorkflows extends Construct {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: stack.key,
       bucketKeyEnabled: true,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
+      ...PRIVATE_BUCKET,
       lifecycleRules: [{ expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(1) }],
       serverAccessLogsBucket: stack.accessLogBucket,
       serverAccessLogsPrefix: 'work-bucket/',
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     const workReason = 'Run files of the drift and remediation workflows (partial inventories, reports, plans) live 30 days in the home Region; the evidence they lead to is copied to the Object-Locked evidence bucket';
     acknowledge(this.workBucket, { 'NIST.800.53.R5-S3BucketReplicationEnabled': workReason, 'PCI.DSS.321-S3BucketReplicationEnabled': workReason });

@@ -7,6 +7,7 @@ import type { RampartConfig } from '../../config/model';
 import { HandlerProvider } from '../customResourceProvider';
 import { acknowledge } from '../nag';
 import { accessLogBucket } from '../accessLogBucket';
+import { PRIVATE_BUCKET } from '../privateBucket';
 import { configDeliveryBucketName } from './configRecorder';
 
 export interface ConfigDeliveryStackProps extends StackProps {
@@ -60,11 +61,7 @@ export class ConfigDeliveryStack extends Stack {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.key,
       bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
+      ...PRIVATE_BUCKET,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'config-bucket/',
       lifecycleRules: [{
@@ -75,7 +72,6 @@ export class ConfigDeliveryStack extends Stack {
         expiration: Duration.days(retentionDays),
         noncurrentVersionExpiration: Duration.days(30),
       }],
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     const config = new iam.ServicePrincipal('config.amazonaws.com');
     this.bucket.addToResourcePolicy(new iam.PolicyStatement({

@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import type { RampartConfig } from '../../config/model';
 import { acknowledge } from '../nag';
 import { accessLogBucket } from '../accessLogBucket';
+import { PRIVATE_BUCKET } from '../privateBucket';
 
 /** Message attribute the workflows set on notifications, so each audience gets its own. */
 export const NOTIFICATION_AUDIENCE_ATTRIBUTE = 'audience';
@@ -54,16 +55,11 @@ export class GovernanceStack extends Stack {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.key,
       bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
+      ...PRIVATE_BUCKET,
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(evidence.retentionDays)),
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'evidence-bucket/',
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     const replicationReason = 'Evidence is immutable under Object Lock (compliance mode) in the home Region, which auditors treat as the system of record; a cross-Region copy is not part of the configuration';
     acknowledge(this.evidenceBucket, {

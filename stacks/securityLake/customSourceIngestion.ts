@@ -12,6 +12,7 @@ import { CONFIG_VARIABLE, type CustomSourceSettings } from '../../handlers/custo
 import { HANDLER_RUNTIME, HandlerProvider } from '../customResourceProvider';
 import { acknowledge } from '../nag';
 import { accessLogBucket } from '../accessLogBucket';
+import { PRIVATE_BUCKET } from '../privateBucket';
 import { customSourceCode, duckDbLayerDir } from './customSourceCode';
 
 /** Where one OCSF class of a configured custom source is written: what Security Lake returned for it. */
@@ -112,15 +113,10 @@ export class CustomSourceIngestion extends Construct {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.key,
       bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
+      ...PRIVATE_BUCKET,
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'dead-letter-bucket/',
       lifecycleRules: [{ expiration: Duration.days(props.deadLetterRetentionDays), noncurrentVersionExpiration: Duration.days(30) }],
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     acknowledge(this.deadLetterBucket, replicationAcknowledgements('Rejected custom-source events are kept, with their reason, beside the lake Region they were meant for, for as long as the lake keeps data'));
 
@@ -253,15 +249,10 @@ export class CustomSourceIngestion extends Construct {
       bucketName,
       // AWS log delivery for Application Load Balancer access logs accepts only SSE-S3 on the destination.
       encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
+      ...PRIVATE_BUCKET,
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: `raw-${source.name}/`,
       lifecycleRules: [{ expiration: Duration.days(RAW_LOG_RETENTION_DAYS), noncurrentVersionExpiration: Duration.days(30) }],
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.rawLogBuckets.set(source.name, bucket);
     const organization = this.organization();

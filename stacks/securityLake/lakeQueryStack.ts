@@ -15,6 +15,7 @@ import { SynthesisError, type AccountDirectory } from '../accountDirectory';
 import { HandlerProvider } from '../customResourceProvider';
 import { acknowledge } from '../nag';
 import { accessLogBucket } from '../accessLogBucket';
+import { PRIVATE_BUCKET } from '../privateBucket';
 import type { RegionalSubscription } from './subscriptions';
 
 /** The subscriber account's Glue database holding the resource links to Security Lake's shared tables. */
@@ -225,15 +226,10 @@ export class LakeQueryStack extends Stack {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: key,
       bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
+      ...PRIVATE_BUCKET,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'query-results/',
       lifecycleRules: [{ expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(7) }],
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     const resultsReason = 'Athena query results are working copies of lake data that expire after 30 days; the lake itself is the record and replicates to its rollup Region';
     acknowledge(results, { 'NIST.800.53.R5-S3BucketReplicationEnabled': resultsReason, 'PCI.DSS.321-S3BucketReplicationEnabled': resultsReason });

@@ -576,6 +576,21 @@ describe('GovernanceStack', () => {
     ]));
   });
 
+  it('every bucket of every stack is private, versioned and refuses requests that are not TLS 1.2 or later', () => {
+    let buckets = 0;
+    for (const stack of result.assembly.stacks) {
+      const policies = resources(stack.stackName, 'AWS::S3::BucketPolicy');
+      for (const [bucketId, bucket] of resources(stack.stackName, 'AWS::S3::Bucket')) {
+        buckets++;
+        expect([stack.stackName, bucketId, bucket.Properties.PublicAccessBlockConfiguration]).toEqual([stack.stackName, bucketId, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true }]);
+        expect([bucketId, bucket.Properties.VersioningConfiguration]).toEqual([bucketId, { Status: 'Enabled' }]);
+        const policy = policies.find(([, p]) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: bucketId }));
+        expect([bucketId, JSON.stringify(policy?.[1].Properties.PolicyDocument)]).toEqual([bucketId, expect.stringContaining('"s3:TlsVersion":1.2')]);
+      }
+    }
+    expect(buckets).toBeGreaterThanOrEqual(8);
+  });
+
   it('sends notices to each audience through an encrypted topic', () => {
     const governance = Template.fromJSON(template('Rampart-Governance'));
     governance.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GovernanceKey'), 'Arn'] } });
