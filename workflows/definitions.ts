@@ -37,8 +37,14 @@ const collectionStart = {
   admins: sfn.JsonPath.objectAt('$.collection.admins'),
 };
 
-/** plan ▸ Map(organization-wide views) ▸ follow-ups ▸ Map(account batches) ▸ detect drift; the summary lands at `$.drift`. */
-function collection(scope: Construct, fns: WorkflowFunctions, options: DefinitionOptions, failed: sfn.Fail): sfn.Chain {
+/** The functions that collect the organization's state and detect drift (DriftCheck, Remediate and Evidence share them). */
+export type CollectionFunctions = Pick<WorkflowFunctions, 'collectPlan' | 'collectView' | 'collectFollowUps' | 'collectAccounts' | 'detectDrift'>;
+
+/**
+ * plan ▸ Map(organization-wide views) ▸ follow-ups ▸ Map(account batches) ▸ detect drift; the inventory and
+ * drift report land in the work bucket, their summary at `$.drift`. A step every other depends on goes to `failed`.
+ */
+export function collection(scope: Construct, fns: CollectionFunctions, options: Pick<DefinitionOptions, 'maxConcurrency' | 'distributed'>, failed: sfn.IChainable): sfn.Chain {
   const plan = invoke(scope, 'PlanCollection', fns.collectPlan, {
     executionName: sfn.JsonPath.executionName, startTime: sfn.JsonPath.executionStartTime,
   }, '$.collection').addCatch(failed, { resultPath: FAILURE_PATH });

@@ -61,13 +61,15 @@ export class DriftWorkflows extends Construct {
   readonly remediate: sfn.StateMachine;
   readonly workBucket: s3.Bucket;
   readonly functions: WorkflowFunctions;
+  /** Whether the per-account batches run as a Distributed Map (the Evidence workflow collects the same way). */
+  readonly distributed: boolean;
 
   constructor(scope: GovernanceStack, id: string, options: DriftWorkflowsOptions = {}) {
     super(scope, id);
     const stack = scope;
     const config = stack.config;
     const settings = buildWorkflowSettings(config, stack.account);
-    const distributed = options.distributed ?? config.organization.accounts.length > DISTRIBUTED_MAP_ACCOUNTS;
+    const distributed = (this.distributed = options.distributed ?? config.organization.accounts.length > DISTRIBUTED_MAP_ACCOUNTS);
 
     this.workBucket = new s3.Bucket(this, 'WorkBucket', {
       encryption: s3.BucketEncryption.KMS,
@@ -206,7 +208,7 @@ function acknowledgeFunction(fn: lambda.Function, handler: string): void {
  * A Distributed Map makes CDK add an inline policy letting the state machine start and watch its
  * own child executions, whose names AWS generates: the findings name exactly those ARNs.
  */
-function acknowledgeDistributedMapPolicy(machine: sfn.StateMachine): void {
+export function acknowledgeDistributedMapPolicy(machine: sfn.StateMachine): void {
   const policy = machine.node.tryFindChild('DistributedMapPolicy');
   if (!policy) return;
   const stack = Stack.of(machine);

@@ -1,7 +1,7 @@
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type { WorkflowFunctions } from './definitions';
+import { collection, type CollectionFunctions } from './definitions';
 import { FAILURE_PATH, invoke } from './tasks';
 
 /**
@@ -20,53 +20,12 @@ export type EvidenceFunctions = Record<EvidenceHandler, lambda.IFunction>;
 export interface EvidenceDefinitionOptions {
   /** Per-account batches in flight (governance.yaml drift.maxConcurrency). */
   maxConcurrency: number;
+  /** Run the per-account batches as a Distributed Map (large organizations), as DriftCheck does. */
+  distributed: boolean;
 }
 
-/** Organization-wide views read in parallel: one per service (as DriftCheck). */
-const VIEW_CONCURRENCY = 5;
 /** Framework sets rendered and written in parallel. */
 export const FRAMEWORK_CONCURRENCY = 3;
-
-type CollectionFunctions = Pick<WorkflowFunctions, 'collectPlan' | 'collectView' | 'collectFollowUps' | 'collectAccounts' | 'detectDrift'>;
-
-/** The DriftCheck collection over the same functions; the inventory and drift report land in the work bucket, their summary at `$.drift`. */
-function collection(scope: Construct, fns: CollectionFunctions, options: EvidenceDefinitionOptions, failed: sfn.IChainable): sfn.Chain {
-  const start = { runId: sfn.JsonPath.stringAt('$.collection.runId'), admins: sfn.JsonPath.objectAt('$.collection.admins') };
-  const plan = invoke(scope, 'PlanCollection', fns.collectPlan, { executionName: sfn.JsonPath.executionName, startTime: sfn.JsonPath.executionStartTime }, '$.collection')
-    .addCatch(failed, { resultPath: FAILURE_PATH });
-
-  const views = new sfn.Map(scope, 'CollectViews', {
-    comment: 'Organization-wide views, one per service, each through its delegated administrator',
-    itemsPath: '$.collection.units',
-    itemSelector: { ...start, unit: sfn.JsonPath.stringAt('$$.Map.Item.Value') },
-    maxConcurrency: VIEW_CONCURRENCY,
-    resultPath: '$.views',
-  });
-  views.itemProcessor(invoke(scope, 'CollectView', fns.collectView, {
-    runId: sfn.JsonPath.stringAt('$.runId'), unit: sfn.JsonPath.stringAt('$.unit'), admins: sfn.JsonPath.objectAt('$.admins'),
-  }, '$').addCatch(new sfn.Pass(scope, 'ViewUnreadable', { comment: 'The view\'s scopes are recorded unknown with this error' }), { resultPath: FAILURE_PATH }));
-
-  const followUps = invoke(scope, 'PlanFollowUps', fns.collectFollowUps, { ...start, views: sfn.JsonPath.listAt('$.views') }, '$.followUps')
-    .addCatch(failed, { resultPath: FAILURE_PATH });
-
-  const batches = new sfn.Map(scope, 'CollectAccounts', {
-    comment: 'Per-account reads for what no organization-wide view showed, a batch of accounts per item',
-    itemsPath: '$.followUps.batches',
-    itemSelector: { runId: sfn.JsonPath.stringAt('$.collection.runId'), index: sfn.JsonPath.numberAt('$$.Map.Item.Value.index') },
-    maxConcurrency: options.maxConcurrency,
-    resultPath: '$.accounts',
-  });
-  batches.itemProcessor(invoke(scope, 'CollectBatch', fns.collectAccounts, {
-    runId: sfn.JsonPath.stringAt('$.runId'), index: sfn.JsonPath.numberAt('$.index'),
-  }, '$').addCatch(new sfn.Pass(scope, 'BatchUnreadable', { comment: 'The batch\'s scopes are recorded unknown with this error' }), { resultPath: FAILURE_PATH }));
-
-  const detect = invoke(scope, 'DetectDrift', fns.detectDrift, {
-    runId: sfn.JsonPath.stringAt('$.collection.runId'), collectedAt: sfn.JsonPath.stringAt('$.collection.collectedAt'),
-    planCalls: sfn.JsonPath.objectAt('$.collection.calls'), views: sfn.JsonPath.listAt('$.views'), accounts: sfn.JsonPath.listAt('$.accounts'),
-  }, '$.drift').addCatch(failed, { resultPath: FAILURE_PATH });
-
-  return sfn.Chain.start(plan).next(views).next(followUps).next(batches).next(detect);
-}
 
 /** collect ▸ checks ▸ Map(frameworks: map, render, write) ▸ notify compliance. */
 export function evidenceDefinition(scope: Construct, fns: CollectionFunctions & EvidenceFunctions, options: EvidenceDefinitionOptions): sfn.IChainable {

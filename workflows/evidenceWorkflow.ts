@@ -23,10 +23,10 @@ import { bundleHandler } from '../stacks/handlerBundle';
 import type { GovernanceExtension } from '../stacks/landingZone';
 import { acknowledge } from '../stacks/nag';
 import { RAMPART_WORKFLOW_ROLE_PATH } from '../stacks/organization/executionRole';
-import { DriftWorkflows } from './driftWorkflows';
+import { acknowledgeDistributedMapPolicy, DriftWorkflows } from './driftWorkflows';
 import { EVIDENCE_HANDLERS, evidenceDefinition, type EvidenceFunctions, type EvidenceHandler } from './evidenceDefinition';
 import { conformancePackRuleNames } from './evidenceSettings';
-import { STATE_MACHINE_WILDCARD_REASON, stateMachineStatements } from './permissions';
+import { childExecutionGrants, STATE_MACHINE_WILDCARD_REASON, stateMachineStatements } from './permissions';
 import { buildWorkflowSettings } from './settings';
 
 export const EVIDENCE_NAME = 'Rampart-Evidence';
@@ -152,17 +152,18 @@ export class EvidenceWorkflow extends Construct {
       path: RAMPART_WORKFLOW_ROLE_PATH,
       assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
       description: 'Rampart workflows: the Evidence state machine',
-      managedPolicies: [stateMachinePermissions(this, invoked)],
+      managedPolicies: [stateMachinePermissions(this, invoked, drift.distributed ? [`arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:${EVIDENCE_NAME}`] : [])],
     }).withoutPolicyUpdates();
     this.stateMachine = new sfn.StateMachine(this, 'Evidence', {
       stateMachineName: EVIDENCE_NAME,
       comment: 'Collect the organization, check it, write one evidence set per framework with its manifest to the Object-Locked evidence bucket, notify compliance',
-      definitionBody: sfn.DefinitionBody.fromChainable(evidenceDefinition(new Construct(this, 'States'), { ...collectors, ...this.functions }, { maxConcurrency: workflowSettings.drift.maxConcurrency })),
+      definitionBody: sfn.DefinitionBody.fromChainable(evidenceDefinition(new Construct(this, 'States'), { ...collectors, ...this.functions }, { maxConcurrency: workflowSettings.drift.maxConcurrency, distributed: drift.distributed })),
       role: machineRole,
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       timeout: Duration.hours(6),
     });
+    if (drift.distributed) acknowledgeDistributedMapPolicy(this.stateMachine);
 
     const schedulerRole = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
@@ -224,12 +225,14 @@ function evidencePermissions(scope: Construct, stack: GovernanceStack, workBucke
   return policy;
 }
 
-function stateMachinePermissions(scope: Construct, functions: lambda.IFunction[]): iam.ManagedPolicy {
+/** `distributedMachines`: the state machine, when it runs its account batches as a Distributed Map. */
+function stateMachinePermissions(scope: Construct, functions: lambda.IFunction[], distributedMachines: string[]): iam.ManagedPolicy {
+  const children = childExecutionGrants(distributedMachines, Stack.of(scope).partition);
   const managed = new iam.ManagedPolicy(scope, 'StateMachinePermissions', {
     description: 'Rampart workflows: run the Evidence state machine',
-    statements: stateMachineStatements(functions),
+    statements: [...stateMachineStatements(functions), ...children.statements],
   });
-  acknowledge(managed, { 'AwsSolutions-IAM5[Resource::*]': STATE_MACHINE_WILDCARD_REASON });
+  acknowledge(managed, { 'AwsSolutions-IAM5[Resource::*]': STATE_MACHINE_WILDCARD_REASON, ...children.acknowledgements });
   return managed;
 }
 

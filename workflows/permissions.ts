@@ -69,6 +69,24 @@ export function stateMachineStatements(functions: lambda.IFunction[]): iam.Polic
   ];
 }
 
+/**
+ * A Distributed Map runs its items as child executions of its own state machine: starting them, and
+ * watching and stopping them (names Step Functions chooses at run time), with the findings that names.
+ */
+export function childExecutionGrants(stateMachineArns: string[], partition: string): { statements: iam.PolicyStatement[]; acknowledgements: Record<string, string> } {
+  const executions = stateMachineArns.map((arn) => `${arn.replace(':stateMachine:', ':execution:')}:*`);
+  return {
+    statements: stateMachineArns.length === 0 ? [] : [
+      new iam.PolicyStatement({ sid: 'ChildExecutions', actions: ['states:StartExecution'], resources: stateMachineArns }),
+      new iam.PolicyStatement({ sid: 'ChildExecutionStatus', actions: ['states:DescribeExecution', 'states:StopExecution'], resources: executions }),
+    ],
+    acknowledgements: Object.fromEntries(executions.map((arn) => [
+      `AwsSolutions-IAM5[Resource::${arn.replace(`arn:${partition}`, 'arn:<AWS::Partition>')}]`,
+      'A Distributed Map\'s child executions get names Step Functions chooses at run time; the grant is limited to executions of Rampart\'s own state machines',
+    ])),
+  };
+}
+
 export function workflowPermissions(scope: Construct, props: PermissionsProps) {
   const { stack, settings, workBucket } = props;
   const partition = stack.partition;
@@ -133,25 +151,12 @@ export function workflowPermissions(scope: Construct, props: PermissionsProps) {
   });
 
   const stateMachine = (functions: lambda.IFunction[]) => {
+    const children = childExecutionGrants(props.stateMachineArns, partition);
     const managed = new iam.ManagedPolicy(scope, 'StateMachinePermissions', {
       description: 'Rampart workflows: run the DriftCheck and Remediate state machines',
-      statements: [
-        ...stateMachineStatements(functions),
-        // A Distributed Map runs its items as child executions of its own state machine.
-        new iam.PolicyStatement({ sid: 'ChildExecutions', actions: ['states:StartExecution'], resources: props.stateMachineArns }),
-        new iam.PolicyStatement({
-          sid: 'ChildExecutionStatus', actions: ['states:DescribeExecution', 'states:StopExecution'],
-          resources: props.stateMachineArns.map((arn) => `${arn.replace(':stateMachine:', ':execution:')}:*`),
-        }),
-      ],
+      statements: [...stateMachineStatements(functions), ...children.statements],
     });
-    acknowledge(managed, {
-      'AwsSolutions-IAM5[Resource::*]': STATE_MACHINE_WILDCARD_REASON,
-      ...Object.fromEntries(props.stateMachineArns.map((arn) => [
-        `AwsSolutions-IAM5[Resource::${arn.replace(':stateMachine:', ':execution:').replace(`arn:${partition}`, 'arn:<AWS::Partition>')}:*]`,
-        'A Distributed Map\'s child executions get names Step Functions chooses at run time; the grant is limited to executions of Rampart\'s own state machines',
-      ])),
-    });
+    acknowledge(managed, { 'AwsSolutions-IAM5[Resource::*]': STATE_MACHINE_WILDCARD_REASON, ...children.acknowledgements });
     return managed;
   };
 

@@ -4,16 +4,18 @@ import { createRampartApp } from '../../stacks/rampartApp';
 import { buildLandingZone } from '../../stacks/landingZone';
 import { driftWorkflows, DriftWorkflows, DRIFT_CHECK_NAME, REMEDIATE_NAME } from '../../workflows/driftWorkflows';
 import { TOLERATED_FAILURE_PERCENTAGE } from '../../workflows/definitions';
+import { EVIDENCE_NAME, EvidenceWorkflow, evidenceWorkflow } from '../../workflows/evidenceWorkflow';
 import { resolveIntrinsics } from '../../workflows/local/intrinsics';
 import { allStates, aslViolations } from './aslRules';
 import { autoRemediatingPciOrg } from './harness';
 
 const config = autoRemediatingPciOrg();
 
-function definitions(distributed: boolean): Record<string, Parameters<typeof aslViolations>[0]> {
+function definitions(distributed: boolean, withEvidence = false): Record<string, Parameters<typeof aslViolations>[0]> {
   const app = createRampartApp();
   const stack = new GovernanceStack(app, 'Rampart-Governance', { config, env: { account: '333333333333', region: 'us-east-1' } });
   new DriftWorkflows(stack, 'DriftWorkflows', { distributed });
+  if (withEvidence) new EvidenceWorkflow(stack, 'EvidenceWorkflow');
   const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
   const resolver = { ref: (id: string) => id, getAtt: (id: string) => `arn:aws:lambda:us-east-1:333333333333:function:${id}` };
   return Object.fromEntries(Object.values(template.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine').map((r) => [
@@ -37,6 +39,13 @@ describe.each([false, true])('the state machine definitions (distributed %s)', (
     expect(processor.ProcessorConfig.Mode).toBe(distributed ? 'DISTRIBUTED' : 'INLINE');
     if (distributed) expect(batches.ToleratedFailurePercentage).toBe(TOLERATED_FAILURE_PERCENTAGE);
   });
+
+  it('the Evidence workflow collects the same way, with the same states', () => {
+    const withEvidence = definitions(distributed, true);
+    const collect = (name: string) => JSON.stringify(allStates(withEvidence[name]).filter(([state]) => ['CollectViews', 'CollectAccounts'].includes(state)));
+    expect(collect(EVIDENCE_NAME)).toBe(collect(DRIFT_CHECK_NAME));
+    expect(aslViolations(withEvidence[EVIDENCE_NAME])).toEqual([]);
+  });
 });
 
 describe('the definition rules', () => {
@@ -57,7 +66,7 @@ describe('the definition rules', () => {
 describe('the Distributed Map variant (organizations over DISTRIBUTED_MAP_ACCOUNTS accounts)', () => {
   it('synthesizes under the three cdk-nag packs: the grant on its own child executions is acknowledged, nothing else', () => {
     const app = createRampartApp();
-    buildLandingZone(app, config, { governanceExtensions: [driftWorkflows({ distributed: true })] });
+    buildLandingZone(app, config, { governanceExtensions: [driftWorkflows({ distributed: true }), evidenceWorkflow()] });
     expect(() => app.synth()).not.toThrow();
   });
 });
