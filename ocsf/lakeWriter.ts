@@ -301,11 +301,13 @@ export class LakeWriter {
     this.throwFailure();
     for (const p of [...this.partitions.values()]) this.closePartition(p);
     const due = this.due.splice(0);
-    const jobs = due.flatMap((partition) => {
+    // Per partition, its pieces in object order: the whole partition, or its two halves.
+    const pieces = due.map((partition) => {
       const b = partition.batches;
       const halves = partition.rows >= SPLIT_MIN_ROWS && b.length >= 2 ? [b.slice(0, b.length >> 1), b.slice(b.length >> 1)] : [b];
       return halves.map((batches) => ({ partition, batches, files: [] as string[] }));
     });
+    const jobs = pieces.flat();
     this.second ??= await this.secondConnection();
     let next = 0;
     const work = async (connection: DuckDBConnection, after?: Promise<void>): Promise<void> => {
@@ -317,7 +319,7 @@ export class LakeWriter {
     for (const p of due) p.batches = [];
     for (const result of settled) if (result.status === 'rejected') throw result.reason;
     this.throwFailure();
-    for (const p of due) this.completed.push(...(await this.upload(p, jobs.filter((j) => j.partition === p).flatMap((j) => j.files))));
+    for (let p = 0; p < due.length; p++) this.completed.push(...(await this.upload(due[p], pieces[p].flatMap((j) => j.files))));
     return this.takeCompleted();
   }
 
