@@ -8,6 +8,7 @@ import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
 import { bundleHandler } from './handlerBundle';
 import { acknowledge } from './nag';
+import { letLogGroupsUse } from './logGroupKey';
 
 /**
  * The newest Node.js runtime that both Lambda (through aws-cdk-lib) and cfn-lint 1.51 accept:
@@ -143,18 +144,12 @@ export class StackLogKey extends Construct {
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
-    const stack = Stack.of(this);
     this.key = new kms.Key(this, 'Key', {
       description: 'Rampart: encrypts the CloudWatch Logs of custom-resource handlers in this stack',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` } },
-    }));
+    letLogGroupsUse(this.key);
   }
 }
 

@@ -20,6 +20,7 @@ import { driftCheckDefinition, remediateDefinition, type WorkflowFunctions } fro
 import { handlerAsset, WORKFLOW_HANDLERS, type WorkflowHandler } from './handlerAssets';
 import { workflowPermissions, type WorkflowRoleKind } from './permissions';
 import { buildWorkflowSettings } from './settings';
+import { letLogGroupsUse } from '../stacks/logGroupKey';
 
 export const DRIFT_CHECK_NAME = 'Rampart-DriftCheck';
 export const REMEDIATE_NAME = 'Rampart-Remediate';
@@ -83,13 +84,7 @@ export class DriftWorkflows extends Construct {
     const workReason = 'Run files of the drift and remediation workflows (partial inventories, reports, plans) live 30 days in the home Region; the evidence they lead to is copied to the Object-Locked evidence bucket';
     acknowledge(this.workBucket, { 'NIST.800.53.R5-S3BucketReplicationEnabled': workReason, 'PCI.DSS.321-S3BucketReplicationEnabled': workReason });
 
-    stack.key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'WorkflowLogs',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` } },
-    }));
+    letLogGroupsUse(stack.key, 'WorkflowLogs');
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: stack.key, removalPolicy: RemovalPolicy.RETAIN });
 
     const machineArn = (name: string) => `arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:${name}`;

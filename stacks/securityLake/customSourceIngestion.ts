@@ -14,6 +14,7 @@ import { acknowledge } from '../nag';
 import { accessLogBucket } from '../accessLogBucket';
 import { PRIVATE_BUCKET } from '../privateBucket';
 import { customSourceCode, duckDbLayerDir } from './customSourceCode';
+import { letLogGroupsUse } from '../logGroupKey';
 
 /** Where one OCSF class of a configured custom source is written: what Security Lake returned for it. */
 export interface IngestionRoute {
@@ -96,13 +97,7 @@ export class CustomSourceIngestion extends Construct {
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
     }));
-    this.key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'HandlerLogs',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` } },
-    }));
+    letLogGroupsUse(this.key, 'HandlerLogs');
 
     this.accessLogs = accessLogBucket(this, {
       logsOf: 'the custom-source dead-letter and raw-log buckets\'', expirationDays: Math.max(props.deadLetterRetentionDays, 365),
