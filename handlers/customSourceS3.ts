@@ -8,7 +8,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { CustomSourcePipeline, type DeliveryCounts } from '../ocsf/customSourcePipeline';
 import { deliveryMetricsLog } from '../ocsf/deliveryMetrics';
-import { createRuntime, defaultClients, openBatch, readSettings, type CustomSourceRuntime } from './customSourceSetup';
+import { createRuntime, defaultClients, ensureMappingWorkers, openBatch, readSettings, type CustomSourceRuntime } from './customSourceSetup';
 import type { BatchResponse } from './customSourceKinesis';
 
 export interface SqsEvent {
@@ -31,7 +31,7 @@ async function processMessage(body: string, runtime: CustomSourceRuntime, messag
   if (objects.length === 0) throw new Error('the message is not an S3 ObjectCreated notification');
   const batchId = `s3|${objects.map((o) => `${o.s3.bucket.name}/${o.s3.object.key}@${o.s3.object.versionId ?? o.s3.object.eTag ?? o.s3.object.sequencer ?? ''}`).join('|')}`;
   const { writer, deadLetters } = await openBatch(runtime, batchId);
-  const pipeline = new CustomSourcePipeline(runtime.source, writer, deadLetters);
+  const pipeline = new CustomSourcePipeline(runtime.source, writer, deadLetters, { workers: runtime.workers });
   try {
     const s3 = runtime.clients.s3();
     for (const record of objects) {
@@ -71,5 +71,6 @@ export async function handler(event: SqsEvent, context?: { awsRequestId?: string
     const settings = readSettings();
     runtime = createRuntime(settings, defaultClients(process.env.AWS_REGION ?? settings.region));
   }
+  await ensureMappingWorkers(runtime);
   return handleS3Notifications(event, runtime, context?.awsRequestId);
 }

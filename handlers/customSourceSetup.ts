@@ -11,8 +11,11 @@ import { DeadLetterWriter } from '../ocsf/deadLetters';
 import { eventDay } from '../ocsf/lakeLayout';
 import { LakeWriter, type ObjectSink } from '../ocsf/lakeWriter';
 import { formatMappingIssue, loadMappingFile } from '../ocsf/loadMapping';
+import { defaultWorkerCount, MappingWorkers } from '../ocsf/mappingWorkers';
 
 export const CONFIG_VARIABLE = 'RAMPART_CUSTOM_SOURCE';
+/** Mapping worker threads of the S3 function; by default one per vCPU beyond the first (at most 3). */
+export const WORKERS_VARIABLE = 'RAMPART_MAPPING_WORKERS';
 
 export const customSourceSettingsSchema = z.strictObject({
   name: z.string().min(1),
@@ -57,6 +60,8 @@ export interface CustomSourceRuntime {
   source: CustomSource;
   deadLetterSink: ObjectSink;
   clients: CustomSourceClients;
+  /** Mapping workers, kept for the life of the container. */
+  workers?: MappingWorkers;
 }
 
 /** Loads and compiles the mapping once per container and binds each route to its provider role. */
@@ -76,4 +81,22 @@ export async function openBatch(runtime: CustomSourceRuntime, batchId: string): 
   // Every route has its own sink (its provider role and bucket); the writer's default is never used for lake data.
   const writer = await LakeWriter.create({ sink: runtime.deadLetterSink, region: runtime.settings.region, batchId, now: runtime.clients.now });
   return { writer, deadLetters: new DeadLetterWriter(runtime.deadLetterSink, batchId, eventDay(runtime.clients.now())) };
+}
+
+/**
+ * Starts the runtime's mapping workers unless they are running: as many as WORKERS_VARIABLE says, else one per
+ * further vCPU. Workers that cannot start are logged and left out; the main thread maps everything then.
+ */
+export async function ensureMappingWorkers(runtime: CustomSourceRuntime, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (runtime.workers?.healthy) return;
+  const configured = env[WORKERS_VARIABLE];
+  const count = configured === undefined || configured === '' ? defaultWorkerCount() : Number(configured);
+  if (!Number.isInteger(count) || count < 0) throw new Error(`${WORKERS_VARIABLE} must be a whole number (0 for none), not ${JSON.stringify(configured)}`);
+  runtime.workers = undefined;
+  if (count === 0) return;
+  try {
+    runtime.workers = await MappingWorkers.start(count, runtime.source);
+  } catch (error) {
+    console.log(JSON.stringify({ level: 'WARN', message: `mapping workers did not start; mapping on the main thread: ${(error as Error).message}` }));
+  }
 }

@@ -50,25 +50,33 @@ export class ColumnBatch {
   mapKeys: number[] = [];
   mapValues: string[] = [];
   map: EncodedMap | undefined;
+  /** Every fixed-size array of the batch, in one allocation. */
+  private readonly buffer: ArrayBuffer;
 
-  constructor(readonly types: readonly StagingType[]) {
+  /** An empty batch, or (with `sealed`) a sealed one received from another thread. */
+  constructor(readonly types: readonly StagingType[], sealed?: SealedBatch) {
     let bytes = BATCH_ROWS * 2;
     for (const t of types) bytes += fixedBytes(t) + BATCH_ROWS / 8;
-    // One allocation for every fixed-size array of the batch.
-    const buffer = new ArrayBuffer(bytes);
+    const buffer = sealed?.buffer ?? new ArrayBuffer(bytes);
+    if (buffer.byteLength !== bytes) throw new Error(`a batch of these columns has ${bytes} bytes of fixed-size arrays, not ${buffer.byteLength}`);
+    this.buffer = buffer;
     this.mapCounts = new Uint16Array(buffer, 0, BATCH_ROWS);
     let at = BATCH_ROWS * 2;
-    for (const t of types) {
+    types.forEach((t, c) => {
       this.doubles.push(t === 'DOUBLE' ? new Float64Array(buffer, at, BATCH_ROWS) : undefined);
       this.ints.push(t === 'INTEGER' ? new Int32Array(buffer, at, BATCH_ROWS) : undefined);
       this.bools.push(t === 'BOOLEAN' ? new Uint8Array(buffer, at, BATCH_ROWS) : undefined);
-      this.texts.push(t === 'VARCHAR' ? new Array<string | undefined>(BATCH_ROWS) : undefined);
-      this.strings.push(undefined);
+      this.texts.push(t === 'VARCHAR' && !sealed ? new Array<string | undefined>(BATCH_ROWS) : undefined);
+      this.strings.push(sealed?.strings[c]);
       at += fixedBytes(t);
-    }
+    });
     for (let c = 0; c < types.length; c++) {
       this.valid.push(new Uint8Array(buffer, at, BATCH_ROWS / 8));
       at += BATCH_ROWS / 8;
+    }
+    if (sealed) {
+      this.rows = sealed.rows;
+      this.map = sealed.map;
     }
   }
 
@@ -87,6 +95,28 @@ export class ColumnBatch {
       }
     }
   }
+
+  /**
+   * The sealed batch's memory, to move to another thread without copying it (postMessage with the transfer
+   * list); the batch is unusable afterwards. A heap sharing Buffer's pool is copied out first.
+   */
+  transfer(): { sealed: SealedBatch; transferList: ArrayBuffer[] } {
+    const own = (s: EncodedStrings): EncodedStrings => (s.heap.byteOffset === 0 && s.heap.byteLength === s.heap.buffer.byteLength ? s : { ...s, heap: s.heap.slice() });
+    const strings = this.strings.map((s) => s && own(s));
+    const map = this.map && { keys: this.map.keys, values: own(this.map.values) };
+    const transferList = [this.buffer];
+    for (const s of [...strings, map?.values]) if (s) transferList.push(s.heap.buffer as ArrayBuffer, s.offsets.buffer as ArrayBuffer, s.lengths.buffer as ArrayBuffer);
+    if (map) transferList.push(map.keys.buffer as ArrayBuffer);
+    return { sealed: { rows: this.rows, buffer: this.buffer, strings, map }, transferList };
+  }
+}
+
+/** A sealed batch as it crosses threads. */
+export interface SealedBatch {
+  rows: number;
+  buffer: ArrayBuffer;
+  strings: (EncodedStrings | undefined)[];
+  map: EncodedMap | undefined;
 }
 
 function fixedBytes(type: StagingType): number {

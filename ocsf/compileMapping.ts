@@ -37,6 +37,8 @@ export interface CompiledMapping {
   select(record: unknown): CompiledEntry;
   /** Maps one parsed record; throws EventRejection with the reason. */
   map(record: unknown): OcsfEvent;
+  /** The mapping file it was compiled from (a mapping worker compiles the same text). */
+  origin?: { text: string; file: string };
 }
 
 /** Where a row writer puts a row: the batch of the partition (account × day) the event belongs to. */

@@ -28,6 +28,7 @@ export function deliveryMetricsLog(source: string, counts: DeliveryCounts, faile
     rejectedByCode: counts.rejectedByCode,
     writtenBySource: counts.writtenBySource,
     deadLetterObjects: counts.deadLetterObjects,
+    chunksMapped: counts.chunksMapped,
     ...context,
   };
 }

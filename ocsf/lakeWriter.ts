@@ -232,7 +232,19 @@ export class LakeWriter {
   }
 
   /**
-   * Adds a full batch to its partition. A partition that reaches the size limit stops taking rows there and
+   * Adds a sealed batch of a mapped chunk after the rows staged so far for its partition, with the times of
+   * its first and last row.
+   */
+  append(source: LakeSource, accountId: string, day: string, batch: ColumnBatch, times: { first: number; last: number; sorted: boolean }): void {
+    const partition = this.partitionFor(source, accountId, day);
+    this.seal(partition);
+    if (!times.sorted || times.first < partition.lastTime) partition.sorted = false;
+    partition.lastTime = times.last;
+    this.keep(partition, batch);
+  }
+
+  /**
+   * Adds a sealed batch to its partition. A partition that reaches the size limit stops taking rows there and
    * then — after a whole batch, so the same input always splits into the same objects — and waits to be written.
    */
   private keep(partition: Partition, batch: ColumnBatch): void {

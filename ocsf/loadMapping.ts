@@ -38,7 +38,7 @@ export function loadMappingText(text: string, file: string): LoadedMapping {
   }
   const plan = planMapping(doc);
   const hasErrors = plan.issues.some((i) => i.severity === 'error');
-  return { file, plan, compiled: hasErrors ? undefined : compileMapping(plan), issues: plan.issues };
+  return { file, plan, compiled: hasErrors ? undefined : { ...compileMapping(plan), origin: { text, file } }, issues: plan.issues };
 }
 
 export function loadMappingFile(nameOrPath: string): LoadedMapping {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { formatIssue } from '../../config/errors';
 import { loadConfig } from '../../config/load';
 import { resolveCustomSources, type RampartConfig } from '../../config/model';
@@ -15,6 +15,7 @@ interface TransformOptions {
   config?: string;
   region?: string;
   account?: string;
+  workers?: number;
   json?: boolean;
 }
 
@@ -55,6 +56,12 @@ export function resolveSource(options: Pick<TransformOptions, 'source' | 'config
   return { source: customSource(options.source, loaded.compiled, routes), region: region ?? 'us-east-1' };
 }
 
+function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new InvalidArgumentError('a whole number from 0 to 64');
+  return n;
+}
+
 export function registerTransform(program: Command): void {
   program
     .command('transform')
@@ -65,6 +72,7 @@ export function registerTransform(program: Command): void {
     .option('--config <dir>', 'resolve the source from this configuration directory (securitylake.yaml)')
     .option('--region <region>', 'Region partition (default: the first Security Lake Region, or us-east-1)')
     .option('--account <id>', 'account for records that name none and are not under AWSLogs/<account>/ (default: external)')
+    .option('--workers <n>', 'mapping worker threads beside the main one (default: one per further core, at most 3, for 16 MiB of input or more; 0 for none)', parseWorkers)
     .option('--json', 'print the counts as JSON')
     .action(async (options: TransformOptions) => {
       let resolved: { source: CustomSource; region: string };
@@ -77,7 +85,7 @@ export function registerTransform(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const counts = await transformFiles({ source: resolved.source, inputs: options.input, outDir: options.out, region: resolved.region, account: options.account });
+      const counts = await transformFiles({ source: resolved.source, inputs: options.input, outDir: options.out, region: resolved.region, account: options.account, workers: options.workers });
       if (options.json) {
         console.log(JSON.stringify(counts, null, 2));
       } else {

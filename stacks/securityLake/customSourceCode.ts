@@ -42,10 +42,12 @@ export function customSourceCode(handler: 'customSourceKinesis' | 'customSourceS
   const key = `${handler}|${configuredMapping}|${mappingPath}`;
   const cached = codeDirs.get(key);
   if (cached) return cached;
-  const bundle = bundleHandler(handler, { external: ['@duckdb/*'] });
+  // The S3 function maps log objects on mapping workers too: their script goes beside the handler.
+  const workerScript = handler === 'customSourceS3' ? { mappingWorker: 'ocsf/mappingWorker.ts' } : undefined;
+  const bundle = bundleHandler(handler, { external: ['@duckdb/*'], alongside: workerScript });
   const dir = path.join(scratchDir(), `${handler}-code-${codeDirs.size}`);
   fs.mkdirSync(dir, { recursive: true });
-  fs.copyFileSync(path.join(bundle, 'index.js'), path.join(dir, 'index.js'));
+  for (const file of ['index', ...Object.keys(workerScript ?? {})]) fs.copyFileSync(path.join(bundle, `${file}.js`), path.join(dir, `${file}.js`));
   const builtin = configuredMapping.startsWith(BUILTIN_PREFIX);
   const mappingSetting = builtin ? configuredMapping : `source-mapping/${path.basename(mappingPath)}`;
   const target = builtin ? path.join(dir, 'mappings', path.basename(mappingPath)) : path.join(dir, mappingSetting);

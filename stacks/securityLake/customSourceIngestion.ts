@@ -16,6 +16,9 @@ import { PRIVATE_BUCKET } from '../privateBucket';
 import { customSourceCode, duckDbLayerDir } from './customSourceCode';
 import { letLogGroupsUse } from '../logGroupKey';
 
+/** Two vCPUs' worth of memory (Lambda allots one vCPU per 1,769 MB). */
+const S3_FUNCTION_MEMORY_MB = 3584;
+
 /** Where one OCSF class of a configured custom source is written: what Security Lake returned for it. */
 export interface IngestionRoute {
   sourceName: string;
@@ -162,7 +165,8 @@ export class CustomSourceIngestion extends Construct {
       // Grants go into the managed policy above, where they can be read in one place.
       role: role.withoutPolicyUpdates(),
       logGroup,
-      memorySize: 2048,
+      // Lambda gives a second vCPU above 1,769 MB: the S3 function maps on a mapping worker beside the main thread.
+      memorySize: source.ingestion === 's3' ? S3_FUNCTION_MEMORY_MB : 2048,
       ephemeralStorageSize: Size.gibibytes(2),
       timeout: FUNCTION_TIMEOUT,
       description: `Rampart custom source ${source.name}: ${source.ingestion === 'kinesis' ? 'Kinesis records' : 'S3 log objects'} to OCSF Parquet in Security Lake`,

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { networkFirewallLines } from '../../bench/networkFirewallEvents';
 import type { KinesisStreamEvent } from '../../handlers/customSourceKinesis';
 import type { CustomSourceSettings } from '../../handlers/customSourceSetup';
 import { FakeAws, type FakeAwsServer } from '../../sandbox';
@@ -46,7 +47,7 @@ afterAll(async () => {
   fs.rmSync(workdir, { recursive: true, force: true });
 });
 
-function runBundledHandler(codeDir: string, settings: CustomSourceSettings, event: unknown): Promise<{ stdout: string; stderr: string; code: number }> {
+function runBundledHandler(codeDir: string, settings: CustomSourceSettings, event: unknown, env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
   const script = "require('./index.js').handler(JSON.parse(process.env.EVENT), { awsRequestId: 'bundle-test' }).then((r) => process.stdout.write('RESULT ' + JSON.stringify(r) + '\\n'), (e) => { console.error(e); process.exit(1); })";
   return new Promise((resolve) => {
     execFile(process.execPath, ['-e', script], {
@@ -57,6 +58,7 @@ function runBundledHandler(codeDir: string, settings: CustomSourceSettings, even
         NODE_PATH: [path.join(duckDbLayerDir(), 'nodejs', 'node_modules'), sdkOnly].join(path.delimiter),
         RAMPART_CUSTOM_SOURCE: JSON.stringify(settings),
         EVENT: JSON.stringify(event),
+        ...env,
       },
       maxBuffer: 16 * 1024 * 1024,
     }, (error, stdout, stderr) => resolve({ stdout, stderr, code: error ? 1 : 0 }));
@@ -121,5 +123,39 @@ describe('the deployed custom-source function', () => {
     const rejected = gunzipSync(Buffer.from(letter.Body as Uint8Array)).toString().trim().split('\n').map((l) => JSON.parse(l));
     expect(rejected).toHaveLength(1);
     expect(rejected[0]).toMatchObject({ source: 'windows-sysmon', origin: expect.stringContaining(`kinesis:shardId-000000000000:4959${lines.length}`) });
+  }, 120_000);
+
+  it('maps an S3 log object on a mapping worker beside the main thread, from the bundled worker script', async () => {
+    const as = { account: LAKE_ACCOUNT };
+    await fake.invoke('iam', 'CreateRole', {
+      RoleName: 'AmazonSecurityLake-Provider-aws-network-firewall-us-east-1',
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${LAKE_ACCOUNT}:root` }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': `rampart-nfw-${LAKE_ACCOUNT}` } } }],
+      }),
+    }, as);
+    const raw = 'rampart-raw-network-firewall';
+    const key = `AWSLogs/${LAKE_ACCOUNT}/network-firewall/flow/us-east-1/2024/05/01/12/fw.log.gz`;
+    await fake.invoke('s3', 'CreateBucket', { Bucket: raw }, as);
+    await fake.invoke('s3', 'PutObject', { Bucket: raw, Key: key, Body: gzipSync(networkFirewallLines(20_000, 11).join('\n')) }, as);
+
+    const code = customSourceCode('customSourceS3', 'builtin:aws-network-firewall', path.resolve('ocsf/mappings/aws-network-firewall.json'));
+    expect(fs.existsSync(path.join(code.dir, 'mappingWorker.js'))).toBe(true);
+    expect(fs.readFileSync(path.join(code.dir, 'mappingWorker.js'), 'utf8')).not.toMatch(/@duckdb/);
+    const settings: CustomSourceSettings = {
+      name: 'aws-network-firewall', mapping: code.mappingSetting, region: 'us-east-1', deadLetterBucket: DEAD_LETTERS,
+      routes: [{
+        sourceName: 'aws-network-firewall', classUid: 4001, location: `s3://${LAKE_BUCKET}/ext/aws-network-firewall/1.0/`,
+        roleArn: `arn:aws:iam::${LAKE_ACCOUNT}:role/AmazonSecurityLake-Provider-aws-network-firewall-us-east-1`, externalId: `rampart-nfw-${LAKE_ACCOUNT}`,
+      }],
+    };
+    const notification = { Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: raw }, object: { key, eTag: 'e1' } } }] };
+    const run = await runBundledHandler(code.dir, settings, { Records: [{ messageId: 'm1', body: JSON.stringify(notification) }] }, { RAMPART_MAPPING_WORKERS: '1' });
+    expect([run.code, run.stderr.match(/Error[^\n]*|Cannot find module[^\n]*/)]).toEqual([0, null]);
+    expect(run.stdout).toContain('RESULT {"batchItemFailures":[]}');
+    const metrics = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.CustomSource === 'aws-network-firewall');
+    expect(metrics).toMatchObject({ EventsIn: 20_000, EventsWritten: 20_000, EventsRejected: 0 });
+    expect(metrics.chunksMapped.onWorkers).toBeGreaterThan(0);
+    expect((await keys(LAKE_BUCKET)).filter((k) => k.startsWith('ext/aws-network-firewall/'))).toHaveLength(1);
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { readRecords, type RawRecord } from '../../ocsf/recordReader';
+import { linePieces, readRecords, type ChunkLimits, type RawRecord } from '../../ocsf/recordReader';
 
 async function all(body: Buffer | Readable): Promise<RawRecord[]> {
   const out: RawRecord[] = [];
@@ -50,5 +50,37 @@ describe('reading log objects into records', () => {
       const pieces = Readable.from(Array.from({ length: Math.ceil(bytes.length / piece) }, (_, i) => bytes.subarray(i * piece, (i + 1) * piece)));
       expect(await all(pieces)).toEqual(await all(bytes));
     }), { numRuns: 300 });
+  });
+
+  test('chunks end where the content says, however the object arrives, and hold every line once', async () => {
+    /** The chunks of an object, each as its pieces joined back into lines. */
+    const chunks = async (body: Buffer | Readable, limits: ChunkLimits): Promise<string[][]> => {
+      const out: string[][] = [];
+      let open: string[] = [];
+      for await (const piece of linePieces(body, limits)) {
+        open.push(piece.data.toString('latin1'));
+        if (piece.chunkEnd) {
+          out.push(open.join('\n').split('\n'));
+          open = [];
+        }
+      }
+      expect(open).toEqual([]);
+      return out;
+    };
+    const line = fc.oneof(fc.constantFrom('', '{"a":1}', '{"b":"xyz"}\r'), fc.string({ maxLength: 30 }).map((t) => t.replace(/\n/g, ' ')));
+    await fc.assert(fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 60 }), fc.boolean(), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 80 }), fc.integer({ min: 1, max: 23 }),
+      async (lines, finalNewline, maxLines, maxBytes, piece) => {
+        const text = `{"first":0}\n${lines.join('\n')}${finalNewline ? '\n' : ''}`;
+        const bytes = Buffer.from(text, 'latin1');
+        const limits = { lines: maxLines, bytes: maxBytes };
+        const whole = await chunks(bytes, limits);
+        const pieces = Readable.from(Array.from({ length: Math.ceil(bytes.length / piece) }, (_, i) => bytes.subarray(i * piece, (i + 1) * piece)));
+        expect(await chunks(pieces, limits)).toEqual(whole);
+        // The object's lines: after a final newline, nothing more.
+        expect(whole.flat()).toEqual(text.split('\n').slice(0, text.endsWith('\n') ? -1 : undefined));
+        // Every chunk but the last ends at the line or byte limit, not before.
+        for (const chunk of whole.slice(0, -1)) expect(chunk.length === maxLines || chunk.join('\n').length + 1 >= maxBytes).toBe(true);
+        for (const chunk of whole) expect(chunk.length).toBeLessThanOrEqual(maxLines);
+      }), { numRuns: 300 });
   });
 });
