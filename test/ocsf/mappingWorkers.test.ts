@@ -45,13 +45,16 @@ describe('mapping workers', () => {
     fs.mkdirSync(path.dirname(plain), { recursive: true });
     fs.writeFileSync(gz, gzipSync(swapped.slice(0, 7000).join('\n') + '\n'));
     fs.writeFileSync(plain, swapped.slice(7000).join('\n'));
+    // A JSON array document is one chunk.
+    const array = path.join(tmp, 'AWSLogs', '222233334444', 'c.json');
+    fs.writeFileSync(array, `[${networkFirewallLines(300, 9, day).join(',\n')}, "not an event"]`);
     const run = async (workers: number, out: string): Promise<DeliveryCounts> =>
-      transformFiles({ source: nfw, inputs: [gz, plain], outDir: out, region: 'us-east-1', now: () => day, workers, chunkLimits: { lines: 700, bytes: 64 * 1024 } });
+      transformFiles({ source: nfw, inputs: [gz, plain, array], outDir: out, region: 'us-east-1', now: () => day, workers, chunkLimits: { lines: 700, bytes: 64 * 1024 } });
 
     const alone = await run(0, path.join(tmp, 'alone'));
     const withWorkers = await run(2, path.join(tmp, 'with-workers'));
-    expect(alone.in).toBe(12_000 - 8);
-    expect(alone.rejected).toBe(13);
+    expect(alone.in).toBe(12_000 - 8 + 301);
+    expect(alone.rejected).toBe(13 + 1);
     expect(alone.objects.map((o) => [o.accountId, o.eventDay])).toEqual([['111122223333', '20240501'], ['222233334444', '20240501'], ['222233334444', '20240502']]);
     expect(alone.chunksMapped.onWorkers).toBe(0);
     expect(withWorkers.chunksMapped.onWorkers).toBeGreaterThan(0);
