@@ -10,12 +10,12 @@
  */
 import type { Readable } from 'node:stream';
 import { ChunkMapper, type MappedChunk } from './chunkMapping';
+import { BATCH_ROWS } from './columnBatch';
 import { mapRecords, type CustomSource, type Rejection } from './customSource';
 import type { DeadLetterWriter } from './deadLetters';
 import { accountPartition } from './lakeLayout';
 import type { LakeWriter, PartitionTarget, WrittenObject } from './lakeWriter';
 import type { MappingWorkers } from './mappingWorkers';
-import { BATCH_ROWS } from './columnBatch';
 import { linePieces, type ChunkLimits, type LinePiece, type RawRecord } from './recordReader';
 
 /**
@@ -114,14 +114,26 @@ export class CustomSourcePipeline {
         this.mapped.push({ object, promise: Promise.resolve(mapped), mapped });
       } else {
         this.counts.chunksMapped.onWorkers++;
-        const entry: MappedEntry = { object, promise: workers!.map(open.forWorker, object.fallbackAccount) };
-        // Observed here, reported when its turn comes.
-        entry.promise.then((mapped) => (entry.mapped = mapped), () => undefined);
+        const pieces = open.forWorker;
+        // A chunk a worker could not map (the worker died) is mapped here instead.
+        const promise = workers!.map(pieces, object.fallbackAccount).catch(() => {
+          this.counts.chunksMapped.onWorkers--;
+          this.counts.chunksMapped.here++;
+          return this.mapHere(pieces, object.fallbackAccount);
+        });
+        const entry: MappedEntry = { object, promise };
+        promise.then((mapped) => (entry.mapped = mapped), () => undefined);
         this.mapped.push(entry);
       }
       open = undefined;
       await this.takeMapped(false);
     }
+  }
+
+  private mapHere(pieces: LinePiece[], fallbackAccount: string): MappedChunk {
+    const mapper = new ChunkMapper(this.source, fallbackAccount);
+    for (const piece of pieces) mapper.add(piece);
+    return mapper.finish();
   }
 
   /** Adds mapped chunks to the writer in order: those ready (and any beyond MAX_CHUNKS_AHEAD), or all. */

@@ -84,6 +84,16 @@ describe('mapping workers', () => {
     }
   });
 
+  test('a chunk a worker could not map is mapped on the main thread, in its place', async () => {
+    const dying = { healthy: true, canTake: true, map: () => Promise.reject(new Error('mapping worker exited with code 1')) } as unknown as MappingWorkers;
+    const sink = { put: async () => undefined };
+    const writer = await LakeWriter.create({ sink, region: 'us-east-1', batchId: 'b' });
+    const pipeline = new CustomSourcePipeline(nfw, writer, new DeadLetterWriter(sink, 'b', '20240501'), { workers: dying, chunkLimits: { lines: 1000, bytes: 1 << 20 } });
+    await pipeline.processObject(Buffer.from(networkFirewallLines(3500, 3, Date.UTC(2024, 4, 1)).join('\n')), 'o', '111122223333');
+    expect(await pipeline.finish()).toMatchObject({ in: 3500, written: 3500, rejected: 0, chunksMapped: { here: 4, onWorkers: 0 } });
+    writer.close();
+  });
+
   test('a mapping compiled without its file cannot be given to workers, and says so', async () => {
     const { origin: _, ...withoutFile } = nfw.mapping;
     await expect(MappingWorkers.start(1, { ...nfw, mapping: withoutFile })).rejects.toThrow(/mapping workers need the mapping loaded from its file/);
