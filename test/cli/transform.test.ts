@@ -37,6 +37,18 @@ describe('rampart transform', () => {
     expect(counts.objects[0].key).toMatch(/^ext\/aws-network-firewall\/region=us-east-1\/accountId=111122223333\/eventDay=20240501\//);
   });
 
+  test('--workers maps on that many worker threads, with the same result; a bad count is refused', () => {
+    const args = ['transform', '--source', 'aws-network-firewall', '--input', 'ocsf/samples/aws-network-firewall/flow-and-alert.log', '--account', '111122223333', '--json'];
+    const alone = JSON.parse(rampart(...args, '--out', path.join(out, 'a'), '--workers', '0').stdout);
+    const withWorker = JSON.parse(rampart(...args, '--out', path.join(out, 'b'), '--workers', '1').stdout);
+    expect(alone.chunksMapped).toEqual({ here: 1, onWorkers: 0 });
+    expect(withWorker.chunksMapped).toEqual({ here: 0, onWorkers: 1 });
+    expect({ ...withWorker, chunksMapped: undefined }).toEqual({ ...alone, chunksMapped: undefined });
+    const bad = rampart('transform', '--source', 'aws-alb', '--input', 'x', '--out', out, '--workers', 'two');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("option '--workers <n>' argument 'two' is invalid. a whole number from 0 to 64");
+  }, 60_000);
+
   test('unknown sources and missing files are usage errors (exit 2)', () => {
     const unknown = rampart('transform', '--source', 'nope', '--input', 'x', '--out', out);
     expect(unknown.code).toBe(2);
