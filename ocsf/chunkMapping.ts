@@ -6,7 +6,7 @@
  */
 import { BATCH_ROWS, ColumnBatch, type StagingType } from './columnBatch';
 import type { RowTarget } from './compileMapping';
-import { mapRecords, type CustomSource, type Rejection } from './customSource';
+import { mapRecords, rawForDeadLetter, type CustomSource, type Rejection } from './customSource';
 import { PartitionRouting } from './lakeLayout';
 import { PIECE_BYTES, splitLines, type LineChunk, type RawRecord } from './recordReader';
 
@@ -107,8 +107,7 @@ export class ChunkMapper {
   }
 
   private readonly reject = (record: RawRecord, rejection: Rejection): void => {
-    const raw = record.text !== undefined ? { raw: record.text, rawEncoding: 'utf8' as const } : { raw: record.bytes!.toString('base64'), rawEncoding: 'base64' as const };
-    this.rejections.push({ ...rejection, line: record.line, ...raw });
+    this.rejections.push({ ...rejection, line: record.line, ...rawForDeadLetter(record) });
   };
 
   add(piece: LineChunk): void {
@@ -124,12 +123,16 @@ export class ChunkMapper {
   }
 }
 
+/** Maps a chunk given as its pieces. */
+export function mapPieces(source: CustomSource, pieces: Iterable<LineChunk>, fallbackAccount: string): MappedChunk {
+  const mapper = new ChunkMapper(source, fallbackAccount);
+  for (const piece of pieces) mapper.add(piece);
+  return mapper.finish();
+}
+
 /** Maps a whole chunk, a cache-sized piece at a time. */
 export function mapChunk(source: CustomSource, chunk: LineChunk, fallbackAccount: string): MappedChunk {
-  const mapper = new ChunkMapper(source, fallbackAccount);
-  if (chunk.kind !== 'lines') mapper.add(chunk);
-  else for (const piece of cachedPieces(chunk.data)) mapper.add(piece);
-  return mapper.finish();
+  return mapPieces(source, chunk.kind === 'lines' ? cachedPieces(chunk.data) : [chunk], fallbackAccount);
 }
 
 /** Whole lines as pieces of about PIECE_BYTES each. */

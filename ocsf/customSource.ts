@@ -62,6 +62,11 @@ export interface Rejection {
   field?: string;
 }
 
+/** A record as the dead-letter place keeps it: its text, or its bytes in base64 when they are not UTF-8. */
+export function rawForDeadLetter(record: RawRecord): { raw: string; rawEncoding: 'utf8' | 'base64' } {
+  return record.text !== undefined ? { raw: record.text, rawEncoding: 'utf8' } : { raw: record.bytes!.toString('base64'), rawEncoding: 'base64' };
+}
+
 /**
  * Parses each record and writes it through its entry's row writer into `targets[entry]`, or calls `reject`
  * with the reason (every record is one or the other).

@@ -9,9 +9,9 @@
  * otherwise; each chunk's rows are added in chunk order, so what is written does not depend on the threads.
  */
 import type { Readable } from 'node:stream';
-import { ChunkMapper, type MappedChunk } from './chunkMapping';
+import { ChunkMapper, mapPieces, type MappedChunk } from './chunkMapping';
 import { BATCH_ROWS } from './columnBatch';
-import { mapRecords, type CustomSource, type Rejection } from './customSource';
+import { mapRecords, rawForDeadLetter, type CustomSource, type Rejection } from './customSource';
 import type { DeadLetterWriter } from './deadLetters';
 import { accountPartition } from './lakeLayout';
 import type { LakeWriter, PartitionTarget, WrittenObject } from './lakeWriter';
@@ -80,10 +80,7 @@ export class CustomSourcePipeline {
     const fallbackAccount = accountPartition(account);
     for (const target of this.targets) target.fallbackAccount = fallbackAccount;
     this.counts.in += records.length;
-    mapRecords(this.source, records, this.targets, (record, rejection) => {
-      const raw = record.text !== undefined ? { raw: record.text, rawEncoding: 'utf8' as const } : { raw: record.bytes!.toString('base64'), rawEncoding: 'base64' as const };
-      this.reject(origin, record.line, raw, rejection);
-    });
+    mapRecords(this.source, records, this.targets, (record, rejection) => this.reject(origin, record.line, rawForDeadLetter(record), rejection));
     if (this.writer.flushDueNow) this.recordWritten(await this.writer.flushDue());
   }
 
@@ -119,7 +116,7 @@ export class CustomSourcePipeline {
         const promise = workers!.map(pieces, object.fallbackAccount).catch(() => {
           this.counts.chunksMapped.onWorkers--;
           this.counts.chunksMapped.here++;
-          return this.mapHere(pieces, object.fallbackAccount);
+          return mapPieces(this.source, pieces, object.fallbackAccount);
         });
         const entry: MappedEntry = { object, promise };
         promise.then((mapped) => (entry.mapped = mapped), () => undefined);
@@ -128,12 +125,6 @@ export class CustomSourcePipeline {
       open = undefined;
       await this.takeMapped(false);
     }
-  }
-
-  private mapHere(pieces: LinePiece[], fallbackAccount: string): MappedChunk {
-    const mapper = new ChunkMapper(this.source, fallbackAccount);
-    for (const piece of pieces) mapper.add(piece);
-    return mapper.finish();
   }
 
   /** Adds mapped chunks to the writer in order: those ready (and any beyond MAX_CHUNKS_AHEAD), or all. */
