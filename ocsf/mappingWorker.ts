@@ -3,7 +3,6 @@
  * line chunk it receives with the main thread's code and sends the sealed batches back, moving their memory.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { SealedBatch } from './columnBatch';
 import { mapChunk } from './chunkMapping';
 import { customSource } from './customSource';
 import { loadMappingText } from './loadMapping';
@@ -22,7 +21,7 @@ function reply(request: ChunkRequest): { message: ChunkReply; transferList: Arra
   const batches = mapped.batches.map(({ batch, ...place }) => {
     const moved = batch.transfer();
     transferList.push(...moved.transferList);
-    return { ...place, batch: moved.sealed as SealedBatch };
+    return { ...place, batch: moved.sealed };
   });
   return { message: { ...mapped, id: request.id, batches }, transferList };
 }
