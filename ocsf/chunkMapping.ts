@@ -83,8 +83,9 @@ class ChunkTarget implements RowTarget {
 }
 
 /**
- * Maps the records of one chunk, piece by piece as they arrive; `fallbackAccount` is the partition of records
- * that name no account of their own. Lines are numbered within the chunk.
+ * Maps the records of one chunk, piece by piece as they arrive (lines numbered within the chunk), or records
+ * given one by one (`addRecords`, Kinesis); `fallbackAccount` is the partition of records that name no account
+ * of their own. Full batches can be taken as they fill; `finish` seals the rest.
  */
 export class ChunkMapper {
   private readonly done: Staging[] = [];
@@ -99,11 +100,15 @@ export class ChunkMapper {
       let target = this.byClass.get(lake.classUid);
       if (!target) {
         target = new ChunkTarget(lake.classUid, lake.layout.types, this.done);
-        target.routing.fallbackAccount = fallbackAccount;
         this.byClass.set(lake.classUid, target);
       }
       return target;
     });
+    this.fallbackAccount = fallbackAccount;
+  }
+
+  set fallbackAccount(account: string) {
+    for (const target of this.byClass.values()) target.routing.fallbackAccount = account;
   }
 
   private readonly reject = (record: RawRecord, rejection: Rejection): void => {
@@ -117,6 +122,18 @@ export class ChunkMapper {
     mapRecords(this.source, records, this.targets, this.reject);
   }
 
+  /** Maps records with their own line numbers; their rejections go to `reject`, not to the chunk's. */
+  addRecords(records: readonly RawRecord[], reject: (record: RawRecord, rejection: Rejection) => void): void {
+    this.records += records.length;
+    mapRecords(this.source, records, this.targets, reject);
+  }
+
+  /** The batches that filled up so far (they are not returned again). */
+  takeFull(): MappedChunk['batches'] {
+    return this.done.splice(0);
+  }
+
+  /** Seals the partly filled batches and returns what is left; the mapper takes no more rows. */
   finish(): MappedChunk {
     for (const target of this.byClass.values()) target.finish();
     return { lines: this.lines, records: this.records, rejections: this.rejections, batches: this.done };

@@ -11,10 +11,10 @@
 import type { Readable } from 'node:stream';
 import { ChunkMapper, mapPieces, type MappedChunk } from './chunkMapping';
 import { BATCH_ROWS } from './columnBatch';
-import { mapRecords, rawForDeadLetter, type CustomSource, type Rejection } from './customSource';
+import { rawForDeadLetter, type CustomSource, type Rejection } from './customSource';
 import type { DeadLetterWriter } from './deadLetters';
-import { accountPartition } from './lakeLayout';
-import type { LakeWriter, PartitionTarget, WrittenObject } from './lakeWriter';
+import { accountPartition, EXTERNAL_ACCOUNT } from './lakeLayout';
+import type { LakeWriter, WrittenObject } from './lakeWriter';
 import type { MappingWorkers } from './mappingWorkers';
 import { linePieces, type ChunkLimits, type LinePiece, type RawRecord } from './recordReader';
 
@@ -54,14 +54,12 @@ interface MappedEntry {
 
 export class CustomSourcePipeline {
   readonly counts: DeliveryCounts = { in: 0, written: 0, rejected: 0, rejectedByCode: {}, writtenBySource: {}, objects: [], deadLetterObjects: [], chunksMapped: { here: 0, onWorkers: 0 } };
-  /** Per mapping entry, where its rows go in this writer. */
-  private readonly targets: PartitionTarget[];
   /** Chunks of objects mapped or being mapped, in the order they were read. */
   private readonly mapped: MappedEntry[] = [];
+  /** Where records given one by one (`process`) are mapped until an object or the end comes. */
+  private records: ChunkMapper | undefined;
 
-  constructor(private readonly source: CustomSource, private readonly writer: LakeWriter, private readonly deadLetters: DeadLetterWriter, private readonly options: PipelineOptions = {}) {
-    this.targets = source.rowWriters.map((w) => writer.target(w.source));
-  }
+  constructor(private readonly source: CustomSource, private readonly writer: LakeWriter, private readonly deadLetters: DeadLetterWriter, private readonly options: PipelineOptions = {}) {}
 
   private reject(origin: string, line: number, raw: { raw: string; rawEncoding: 'utf8' | 'base64' }, rejection: Rejection): void {
     this.counts.rejected++;
@@ -77,10 +75,25 @@ export class CustomSourcePipeline {
     // After the objects' rows, so rows keep the order they were given in.
     await this.takeMapped(true);
     // The account a record belongs to: its own cloud.account.uid, else the origin's account.
-    const fallbackAccount = accountPartition(account);
-    for (const target of this.targets) target.fallbackAccount = fallbackAccount;
+    const mapper = (this.records ??= new ChunkMapper(this.source, EXTERNAL_ACCOUNT));
+    mapper.fallbackAccount = accountPartition(account);
     this.counts.in += records.length;
-    mapRecords(this.source, records, this.targets, (record, rejection) => this.reject(origin, record.line, rawForDeadLetter(record), rejection));
+    mapper.addRecords(records, (record, rejection) => this.reject(origin, record.line, rawForDeadLetter(record), rejection));
+    // Full batches go to the writer now (a partition can reach its size meanwhile); the rest when records end.
+    await this.append(mapper.takeFull());
+  }
+
+  /** Adds the partly filled batches of the records given one by one. */
+  private async endRecords(): Promise<void> {
+    if (!this.records) return;
+    const { batches } = this.records.finish();
+    this.records = undefined;
+    await this.append(batches);
+  }
+
+  /** Adds mapped batches to their partitions, and starts writing those that are due. */
+  private async append(batches: MappedChunk['batches']): Promise<void> {
+    for (const { batch, ...place } of batches) this.writer.append(this.source.byClass.get(place.classUid)!, place.accountId, place.day, batch, place);
     if (this.writer.flushDueNow) this.recordWritten(await this.writer.flushDue());
   }
 
@@ -90,8 +103,9 @@ export class CustomSourcePipeline {
    * next object is read meanwhile: results are added in order as they come, and all of them by `finish`.
    */
   async processObject(body: Buffer | Readable, origin: string, account?: string): Promise<void> {
+    await this.endRecords();
     const object = { origin, fallbackAccount: accountPartition(account), lineBefore: 0 };
-    const workers = this.options.workers?.healthy ? this.options.workers : undefined;
+    const workers = this.options.workers;
     // The chunk being read: collected for a worker, or mapped here piece by piece as it is decompressed.
     let open: { forWorker: LinePiece[] } | { mapper: ChunkMapper } | undefined;
     for await (const piece of linePieces(body, this.options.chunkLimits ?? CHUNK_LIMITS)) {
@@ -137,8 +151,7 @@ export class CustomSourcePipeline {
       this.counts.in += mapped.records;
       for (const r of mapped.rejections) this.reject(object.origin, object.lineBefore + r.line, r, r);
       object.lineBefore += mapped.lines;
-      for (const { batch, ...place } of mapped.batches) this.writer.append(this.source.byClass.get(place.classUid)!, place.accountId, place.day, batch, place);
-      if (this.writer.flushDueNow) this.recordWritten(await this.writer.flushDue());
+      await this.append(mapped.batches);
     }
   }
 
@@ -153,6 +166,7 @@ export class CustomSourcePipeline {
   /** Writes every buffered partition and the dead letters; call before acknowledging the batch. */
   async finish(): Promise<DeliveryCounts> {
     await this.takeMapped(true);
+    await this.endRecords();
     this.recordWritten(await this.writer.flushAll());
     this.counts.deadLetterObjects.push(...(await this.deadLetters.flush()));
     return this.counts;

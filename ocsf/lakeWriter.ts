@@ -8,10 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance, DuckDBTableFunction, type DuckDBConnection, BOOLEAN, DOUBLE, INTEGER, MAP, VARCHAR } from '@duckdb/node-api';
-import { BATCH_ROWS, ColumnBatch } from './columnBatch';
+import { BATCH_ROWS, type ColumnBatch } from './columnBatch';
 import { ROW_WIDTH_COLUMN, type ColumnLayout, type StagedColumn } from './columnLayout';
-import type { RowTarget } from './compileMapping';
-import { objectName, PartitionRouting, partitionPrefix, sourcePrefix } from './lakeLayout';
+import { objectName, partitionPrefix, sourcePrefix } from './lakeLayout';
 import { StagingChunkFiller, type FillOptions } from './stagingChunk';
 
 /** Where Parquet objects go: an S3 bucket through the provider role, or a local directory. */
@@ -62,11 +61,8 @@ interface Partition {
   source: LakeSource;
   accountId: string;
   day: string;
-  /** Full batches, then the one being filled. */
+  /** Sealed batches, in row order. */
   batches: ColumnBatch[];
-  current: ColumnBatch;
-  /** False once the partition is being written: rows go to a new partition of the same key. */
-  open: boolean;
   /** Rows in `batches`. */
   rows: number;
   bytes: number;
@@ -97,40 +93,16 @@ const SPLIT_MIN_ROWS = 64 * BATCH_ROWS;
 /** ZSTD at level 1: about a tenth less CPU than the default level 3 for objects about 2% larger (measured). */
 const PARQUET_OPTIONS = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1';
 
+function partitionKey(source: LakeSource, accountId: string, day: string): string {
+  return `${source.sourceName}|${accountId}|${day}`;
+}
+
 function sqlString(text: string): string {
   return text.replace(/'/g, "''");
 }
 
-/** Routes the rows a compiled mapping writes for one source to the partition of their account and day. */
-export class PartitionTarget implements RowTarget {
-  readonly routing = new PartitionRouting();
-  private partition: Partition | undefined;
-
-  constructor(private readonly writer: LakeWriter, private readonly source: LakeSource) {}
-
-  /** The account of rows that do not name their own (the S3 key's or the stream's, else `external`). */
-  set fallbackAccount(account: string) {
-    this.routing.fallbackAccount = account;
-  }
-
-  open(account: unknown, time: number): ColumnBatch {
-    let p = this.partition;
-    if (this.routing.changed(account, time) || p === undefined || !p.open) {
-      p = this.partition = this.writer.partitionFor(this.source, this.routing.accountId, this.routing.day);
-    }
-    if (time < p.lastTime) p.sorted = false;
-    p.lastTime = time;
-    return p.current;
-  }
-
-  commit(batch: ColumnBatch): void {
-    if (++batch.rows === BATCH_ROWS) this.writer.seal(this.partition!);
-  }
-}
-
 export class LakeWriter {
   private readonly partitions = new Map<string, Partition>();
-  private readonly targets = new Map<LakeSource, PartitionTarget>();
   private readonly scans = new Map<number, Scan>();
   private nextScan = 0;
   private readonly flushSequences = new Map<string, number>();
@@ -201,20 +173,13 @@ export class LakeWriter {
     });
   }
 
-  /** Where the compiled mapping writes a source's rows in this writer. */
-  target(source: LakeSource): PartitionTarget {
-    let target = this.targets.get(source);
-    if (!target) this.targets.set(source, (target = new PartitionTarget(this, source)));
-    return target;
-  }
-
-  /** The open partition for a key, created on first use. */
-  partitionFor(source: LakeSource, accountId: string, day: string): Partition {
-    const key = `${source.sourceName}|${accountId}|${day}`;
+  /** The partition taking rows for a key, created on first use. */
+  private partitionFor(source: LakeSource, accountId: string, day: string): Partition {
+    const key = partitionKey(source, accountId, day);
     let partition = this.partitions.get(key);
     if (!partition) {
       partition = {
-        source, accountId, day, batches: [], current: new ColumnBatch(source.layout.types), open: true,
+        source, accountId, day, batches: [],
         rows: 0, bytes: 0, widestColumnBytesPerRow: 1, openedAt: this.now(), flushSequence: this.flushSequences.get(key) ?? 0, lastTime: -Infinity, sorted: true,
       };
       this.partitions.set(key, partition);
@@ -222,32 +187,15 @@ export class LakeWriter {
     return partition;
   }
 
-  /** Moves the partition's current batch to its full batches and starts a new one. */
-  seal(partition: Partition): void {
-    const batch = partition.current;
-    if (batch.rows === 0) return;
-    batch.seal();
-    partition.current = new ColumnBatch(partition.source.layout.types);
-    this.keep(partition, batch);
-  }
-
   /**
-   * Adds a sealed batch of a mapped chunk after the rows staged so far for its partition, with the times of
-   * its first and last row.
+   * Adds a sealed batch after the rows staged so far for its partition, with the times of its first and last
+   * row. A partition that reaches the size limit stops taking rows there and then — after a whole batch, so the
+   * same input always splits into the same objects — and waits to be written.
    */
   append(source: LakeSource, accountId: string, day: string, batch: ColumnBatch, times: { first: number; last: number; sorted: boolean }): void {
     const partition = this.partitionFor(source, accountId, day);
-    this.seal(partition);
     if (!times.sorted || times.first < partition.lastTime) partition.sorted = false;
     partition.lastTime = times.last;
-    this.keep(partition, batch);
-  }
-
-  /**
-   * Adds a sealed batch to its partition. A partition that reaches the size limit stops taking rows there and
-   * then — after a whole batch, so the same input always splits into the same objects — and waits to be written.
-   */
-  private keep(partition: Partition, batch: ColumnBatch): void {
     const rows = batch.rows;
     const layout = partition.source.layout;
     const columns = layout.columns;
@@ -357,14 +305,7 @@ export class LakeWriter {
 
   /** Ends staging for a partition, which then waits to be written; rows for its key from now on start a new partition. */
   private closePartition(partition: Partition): void {
-    if (!partition.open) return;
-    partition.open = false;
-    const batch = partition.current;
-    if (batch.rows) {
-      batch.seal();
-      this.keep(partition, batch);
-    }
-    const mapKey = `${partition.source.sourceName}|${partition.accountId}|${partition.day}`;
+    const mapKey = partitionKey(partition.source, partition.accountId, partition.day);
     this.partitions.delete(mapKey);
     this.flushSequences.set(mapKey, partition.flushSequence + 1);
     this.due.push(partition);
@@ -433,7 +374,7 @@ export class LakeWriter {
   /** Rows staged and not yet written. */
   get pendingRows(): number {
     let n = 0;
-    for (const p of this.partitions.values()) n += p.rows + p.current.rows;
+    for (const p of this.partitions.values()) n += p.rows;
     return n;
   }
 

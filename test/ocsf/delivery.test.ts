@@ -4,8 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { networkFirewallLines } from '../../bench/networkFirewallEvents';
+import { ChunkMapper, type MappedChunk } from '../../ocsf/chunkMapping';
 import { customSource, type CustomSource } from '../../ocsf/customSource';
 import type { DeadLetter } from '../../ocsf/deadLetters';
+import { EXTERNAL_ACCOUNT } from '../../ocsf/lakeLayout';
 import { LakeWriter } from '../../ocsf/lakeWriter';
 import { loadMappingFile } from '../../ocsf/loadMapping';
 import { transformFiles } from '../../ocsf/transformFiles';
@@ -102,15 +104,24 @@ describe('Parquet delivery', () => {
 
 describe('partition buffers', () => {
   const nfw = source('aws-network-firewall');
-  const records = networkFirewallLines(6000, 21).map((l) => JSON.parse(l) as unknown);
+  const records = networkFirewallLines(6000, 21).map((text, i) => ({ text, line: i + 1 }));
 
-  async function stage(writer: LakeWriter, from: number, to: number, account = '111122223333') {
-    for (const record of records.slice(from, to)) {
-      const { index } = nfw.mapping.select(record);
-      const target = writer.target(nfw.rowWriters[index].source);
-      target.fallbackAccount = account;
-      nfw.rowWriters[index].write(record, target);
-    }
+  /** Stages records into a writer the way the pipeline does with records given one by one. */
+  function stager(writer: LakeWriter) {
+    const mapper = new ChunkMapper(nfw, EXTERNAL_ACCOUNT);
+    const add = (batches: MappedChunk['batches']) => {
+      for (const { batch, ...place } of batches) writer.append(nfw.byClass.get(place.classUid)!, place.accountId, place.day, batch, place);
+    };
+    return {
+      stage(from: number, to: number, account = '111122223333') {
+        mapper.fallbackAccount = account;
+        mapper.addRecords(records.slice(from, to), (_, rejection) => {
+          throw new Error(rejection.reason);
+        });
+        add(mapper.takeFull());
+      },
+      end: () => add(mapper.finish().batches),
+    };
   }
 
   test('flush by size: a partition over the limit is written while staging goes on, split the same way however it is fed', async () => {
@@ -118,11 +129,13 @@ describe('partition buffers', () => {
       const puts: string[] = [];
       const writer = await LakeWriter.create({ sink: { put: async (key) => void puts.push(key) }, region: 'us-east-1', batchId: 'b1', maxBytes: 256 * 1024 });
       const written = [];
+      const staged = stager(writer);
       for (let i = 0; i < records.length; i += step) {
-        await stage(writer, i, i + step);
+        staged.stage(i, i + step);
         written.push(...(await writer.flushDue()));
       }
       const beforeTheEnd = written.length;
+      staged.end();
       written.push(...(await writer.flushAll()));
       writer.close();
       expect(new Set(puts).size).toBe(puts.length);
@@ -163,9 +176,13 @@ describe('partition buffers', () => {
   test('flush by age, per partition (account × day)', async () => {
     let now = 0;
     const writer = await LakeWriter.create({ sink: { put: async () => undefined }, region: 'us-east-1', batchId: 'b2', maxAgeMs: 300_000, now: () => now });
-    await stage(writer, 0, 100);
+    const first100 = stager(writer);
+    first100.stage(0, 100);
+    first100.end();
     now = 200_000;
-    await stage(writer, 100, 200, '222233334444');
+    const next100 = stager(writer);
+    next100.stage(100, 200, '222233334444');
+    next100.end();
     expect(await writer.flushDue()).toEqual([]);
     now = 300_000;
     const first = await writer.flushDue();
