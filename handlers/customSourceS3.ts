@@ -8,6 +8,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { CustomSourcePipeline, type DeliveryCounts } from '../ocsf/customSourcePipeline';
 import { deliveryMetricsLog } from '../ocsf/deliveryMetrics';
+import { accountFromLogKey } from '../ocsf/lakeLayout';
 import { createRuntime, defaultClients, ensureMappingWorkers, openBatch, readSettings, type CustomSourceRuntime } from './customSourceSetup';
 import type { BatchResponse } from './customSourceKinesis';
 
@@ -17,11 +18,6 @@ export interface SqsEvent {
 interface S3Notification {
   Event?: string;
   Records?: { eventName?: string; s3: { bucket: { name: string }; object: { key: string; eTag?: string; versionId?: string; sequencer?: string } } }[];
-}
-
-/** The account of an AWS service log object, from its `AWSLogs/<account>/` key. */
-export function accountFromLogKey(key: string): string | undefined {
-  return /(?:^|\/)AWSLogs\/(\d{12})\//.exec(key)?.[1];
 }
 
 async function processMessage(body: string, runtime: CustomSourceRuntime, messageId: string): Promise<DeliveryCounts | undefined> {

@@ -74,3 +74,8 @@ export class PartitionRouting {
     return true;
   }
 }
+
+/** The account of an AWS service log object, from its `AWSLogs/<account>/` key or path. */
+export function accountFromLogKey(key: string): string | undefined {
+  return /(?:^|\/)AWSLogs\/(\d{12})\//.exec(key)?.[1];
+}

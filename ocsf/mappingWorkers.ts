@@ -104,10 +104,6 @@ export class MappingWorkers {
     return new MappingWorkers(workers, source);
   }
 
-  get size(): number {
-    return this.workers.length;
-  }
-
   /** False once a worker failed: the pool takes no more chunks (start a new one). */
   get healthy(): boolean {
     return this.failure === undefined && !this.closing;

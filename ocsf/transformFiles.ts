@@ -9,7 +9,7 @@ import type { CustomSource } from './customSource';
 import { CustomSourcePipeline, type DeliveryCounts } from './customSourcePipeline';
 import { DeadLetterWriter } from './deadLetters';
 import { DirectorySink } from './directorySink';
-import { eventDay } from './lakeLayout';
+import { accountFromLogKey, eventDay } from './lakeLayout';
 import { LakeWriter } from './lakeWriter';
 import { defaultWorkerCount, MappingWorkers } from './mappingWorkers';
 import type { ChunkLimits } from './recordReader';
@@ -32,33 +32,32 @@ export interface TransformOptions {
 }
 
 /** The batch identity of a set of files: their names, sizes and modification times. */
-function filesBatchId(inputs: string[]): string {
+function filesBatchId(inputs: string[], stats: fs.Stats[]): string {
   const hash = createHash('sha256');
-  for (const input of inputs) {
-    const stat = fs.statSync(input);
-    hash.update(`${path.resolve(input)}\n${stat.size}\n${stat.mtimeMs}\n`);
-  }
+  inputs.forEach((input, i) => hash.update(`${path.resolve(input)}\n${stats[i].size}\n${stats[i].mtimeMs}\n`));
   return `files|${hash.digest('hex')}`;
 }
 
 export async function transformFiles(options: TransformOptions): Promise<DeliveryCounts> {
   const now = options.now ?? Date.now;
   const sink = new DirectorySink(options.outDir);
-  const batchId = filesBatchId(options.inputs);
-  const inputBytes = options.inputs.reduce((n, input) => n + fs.statSync(input).size, 0);
+  const stats = options.inputs.map((input) => fs.statSync(input));
+  const batchId = filesBatchId(options.inputs, stats);
+  const inputBytes = stats.reduce((n, stat) => n + stat.size, 0);
   const workerCount = options.workers ?? (inputBytes >= WORKERS_MIN_INPUT_BYTES ? defaultWorkerCount() : 0);
   const workers = workerCount > 0 ? await MappingWorkers.start(workerCount, options.source) : undefined;
-  const writer = await LakeWriter.create({ sink, region: options.region, batchId, now });
+  let writer: LakeWriter | undefined;
   try {
+    writer = await LakeWriter.create({ sink, region: options.region, batchId, now });
     const deadLetters = new DeadLetterWriter(sink, batchId, eventDay(now()));
     const pipeline = new CustomSourcePipeline(options.source, writer, deadLetters, { workers, chunkLimits: options.chunkLimits });
     for (const input of options.inputs) {
-      const account = /(?:^|\/)AWSLogs\/(\d{12})\//.exec(input.replace(/\\/g, '/'))?.[1] ?? options.account;
+      const account = accountFromLogKey(input.replace(/\\/g, '/')) ?? options.account;
       await pipeline.processObject(fs.createReadStream(input), `file:${input}`, account);
     }
     return await pipeline.finish();
   } finally {
-    writer.close();
+    writer?.close();
     await workers?.close();
   }
 }

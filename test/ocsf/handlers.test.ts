@@ -8,7 +8,8 @@ import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { networkFirewallLines } from '../../bench/networkFirewallEvents';
 import { handleKinesisBatch, type KinesisStreamEvent } from '../../handlers/customSourceKinesis';
-import { accountFromLogKey, handleS3Notifications } from '../../handlers/customSourceS3';
+import { handleS3Notifications } from '../../handlers/customSourceS3';
+import { accountFromLogKey } from '../../ocsf/lakeLayout';
 import { createRuntime, readSettings, type CustomSourceSettings } from '../../handlers/customSourceSetup';
 import { ROOT, SAMPLES } from './sampleEvents';
 
