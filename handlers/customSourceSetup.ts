@@ -89,6 +89,9 @@ export async function openBatch(runtime: CustomSourceRuntime, batchId: string): 
  */
 export async function ensureMappingWorkers(runtime: CustomSourceRuntime, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (runtime.workers?.healthy) return;
+  // Its chunks were mapped on the main thread since: say why, once, before starting new workers.
+  const failedWith = runtime.workers?.failedWith;
+  if (failedWith) console.log(JSON.stringify({ level: 'WARN', message: `mapping workers failed (${failedWith}); starting new ones` }));
   const configured = env[WORKERS_VARIABLE];
   const count = configured === undefined || configured === '' ? defaultWorkerCount() : Number(configured);
   if (!Number.isInteger(count) || count < 0) throw new Error(`${WORKERS_VARIABLE} must be a whole number (0 for none), not ${JSON.stringify(configured)}`);

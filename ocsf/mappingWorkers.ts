@@ -109,6 +109,11 @@ export class MappingWorkers {
     return this.failure === undefined && !this.closing;
   }
 
+  /** Why the pool stopped taking chunks, once a worker failed. */
+  get failedWith(): string | undefined {
+    return this.closing ? undefined : this.failure?.message;
+  }
+
   /** True when a worker can take a chunk now without waiting behind more than one other. */
   get canTake(): boolean {
     return this.healthy && this.inFlight.some((n) => n < CHUNKS_PER_WORKER);

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { networkFirewallLines } from '../../bench/networkFirewallEvents';
+import { ensureMappingWorkers, type CustomSourceRuntime } from '../../handlers/customSourceSetup';
 import { customSource, type CustomSource } from '../../ocsf/customSource';
 import { CustomSourcePipeline, type DeliveryCounts } from '../../ocsf/customSourcePipeline';
 import { DeadLetterWriter } from '../../ocsf/deadLetters';
@@ -71,6 +72,7 @@ describe('mapping workers', () => {
       expect(workers.healthy).toBe(true);
       await (workers as unknown as { workers: { terminate(): Promise<number> }[] }).workers[0].terminate();
       expect(workers.healthy).toBe(false);
+      expect(workers.failedWith).toMatch(/mapping worker exited with code 1/);
       await expect(workers.map([{ kind: 'lines', data: Buffer.from('{}'), chunkEnd: true }], 'external')).rejects.toThrow(/mapping worker exited/);
 
       const sink = { put: async () => undefined };
@@ -82,6 +84,24 @@ describe('mapping workers', () => {
     } finally {
       await workers.close();
     }
+  });
+
+  test('the S3 function replaces a failed pool on its next invocation and says why', async () => {
+    const runtime = { source: nfw } as CustomSourceRuntime;
+    await ensureMappingWorkers(runtime, { RAMPART_MAPPING_WORKERS: '1' });
+    const first = runtime.workers!;
+    await (first as unknown as { workers: { terminate(): Promise<number> }[] }).workers[0].terminate();
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await ensureMappingWorkers(runtime, { RAMPART_MAPPING_WORKERS: '1' });
+      expect(log.mock.calls.map((c) => JSON.parse(String(c[0])))).toEqual([{ level: 'WARN', message: expect.stringMatching(/^mapping workers failed \(mapping worker exited with code 1\); starting new ones$/) }]);
+      expect(runtime.workers).not.toBe(first);
+      expect(runtime.workers!.healthy).toBe(true);
+    } finally {
+      log.mockRestore();
+      await runtime.workers?.close();
+    }
+    await expect(ensureMappingWorkers({ source: nfw } as CustomSourceRuntime, { RAMPART_MAPPING_WORKERS: 'two' })).rejects.toThrow('RAMPART_MAPPING_WORKERS must be a whole number (0 for none), not "two"');
   });
 
   test('a chunk a worker could not map is mapped on the main thread, in its place', async () => {
